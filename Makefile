@@ -1,0 +1,67 @@
+# Two commands do all set-up on a fresh machine:
+#   make demo   - the main job
+#   make test   - lint, type-check and the whole test suite (WITH_TORCH=1 adds the PyTorch oracle)
+# Each creates .venv, installs chainrule (editable) with the extras it needs, and
+# installs the Graphviz `dot` program when it is missing.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+WITH_TORCH ?= 0
+# The only torch we install: a local CPU wheel; a looser pin pulls GBs of CUDA packages.
+TORCH := torch==2.13.0
+LINT_PATHS := chainrule tests $(wildcard benchmarks)
+
+.PHONY: demo test lint bench graphviz clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps make re-runs cheap: pip runs again only when pyproject.toml changes.
+$(VENV)/.installed-demo: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[viz,notebooks]'
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-torch: | $(PY)
+	$(PY) -m pip install --quiet '$(TORCH)'
+	touch $@
+
+graphviz:
+	@if command -v dot >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Graphviz (Debian package graphviz) for drawing graphs"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	else \
+		echo "chainrule needs the Graphviz 'dot' program to draw graphs, and it is not on PATH."; \
+		echo "Install it, then run make again:"; \
+		echo "  Debian/Ubuntu: sudo apt-get install graphviz"; \
+		echo "  macOS:         brew install graphviz"; \
+		echo "  other:         https://graphviz.org/download/"; \
+		exit 1; \
+	fi
+
+TEST_DEPS := graphviz $(VENV)/.installed-test
+ifeq ($(WITH_TORCH),1)
+TEST_DEPS += $(VENV)/.installed-torch
+endif
+
+test: $(TEST_DEPS)
+	$(PY) -m ruff check $(LINT_PATHS)
+	$(PY) -m mypy
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-test
+	$(PY) -m ruff check $(LINT_PATHS)
+	$(PY) -m ruff format --check $(LINT_PATHS)
+	$(PY) -m mypy
+
+demo: graphviz $(VENV)/.installed-demo
+	$(VENV)/bin/chainrule demo
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis

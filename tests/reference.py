@@ -1,0 +1,76 @@
+"""One helper that runs the same Python function on chainrule and on PyTorch.
+
+A function under test takes an `ops` namespace first, then its inputs:
+`fn(ops, x, y)`. Operators and the methods both engines share (`exp`, `log`,
+`sqrt`, `tanh`, `sigmoid`, `relu`, `abs`, `sin`, `cos`) are called directly; the
+rest go through `ops`, which maps them to each engine's spelling.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from chainrule import Value
+from chainrule.engine import linear, logsumexp
+
+try:
+    import torch
+except ImportError:  # the parity tests skip; CI installs torch
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed (make test WITH_TORCH=1)")
+
+CHAINRULE_OPS = SimpleNamespace(
+    leaky_relu=lambda x, slope=0.01: x.leaky_relu(slope),
+    softplus=lambda x: x.softplus(),
+    logsumexp=logsumexp,
+    linear=linear,
+)
+
+
+def _torch_ops() -> SimpleNamespace:
+    functional = torch.nn.functional
+    return SimpleNamespace(
+        leaky_relu=lambda x, slope=0.01: functional.leaky_relu(x, slope),
+        # PyTorch switches to the identity past `threshold` (20 by default, 1e-9 off there);
+        # past 40 the identity is exact in float64.
+        softplus=lambda x: functional.softplus(x, beta=1.0, threshold=40.0),
+        logsumexp=lambda xs: torch.logsumexp(torch.stack(list(xs)), dim=0),
+        linear=lambda ws, xs, b: sum((w * x for w, x in zip(ws, xs)), b),
+    )
+
+
+def run_chainrule(fn: Callable[..., Any], inputs: Sequence[float]) -> tuple[float, list[float]]:
+    xs = [Value(x) for x in inputs]
+    out = fn(CHAINRULE_OPS, *xs)
+    out.backward()
+    return out.data, [x.grad for x in xs]
+
+
+def run_torch(fn: Callable[..., Any], inputs: Sequence[float]) -> tuple[float, list[float]]:
+    xs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in inputs]
+    out = fn(_torch_ops(), *xs)
+    out.backward()
+    return out.item(), [0.0 if x.grad is None else x.grad.item() for x in xs]
+
+
+def close(a: float, b: float, rel: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= rel * max(abs(a), abs(b)) + 1e-300
+
+
+def assert_matches_torch(fn: Callable[..., Any], inputs: Sequence[float], rel: float = 1e-9) -> None:
+    """Run `fn(ops, *inputs)` on both engines; value and every gradient must agree."""
+    ours, our_grads = run_chainrule(fn, inputs)
+    theirs, their_grads = run_torch(fn, inputs)
+    assert close(ours, theirs, rel), f"value: chainrule {ours!r}, torch {theirs!r}"
+    for i, (g, t) in enumerate(zip(our_grads, their_grads)):
+        assert close(g, t, rel), f"grad of input {i}: chainrule {g!r}, torch {t!r}"
