@@ -22,8 +22,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from contextlib import ContextDecorator
+from heapq import heappop, heappush
 from itertools import count
-from operator import mul
+from operator import attrgetter, mul
 from types import TracebackType
 from typing import Any
 
@@ -46,9 +47,10 @@ _NAN = math.nan
 _grad_enabled = True
 # The chain of Modules whose forward pass is running (outermost first); see `module_scope`.
 _scope: tuple[Any, ...] = ()
-# Creation stamps: a node is always created after its parents, so sorting by stamp
-# gives a topological order without a recursive (or even a post-order) walk.
-_stamps = count()
+# Creation stamps, counting down: a node is always created after its parents, so
+# its stamp is smaller than theirs, and ascending stamps are a topological order
+# (output first) with no recursive walk.
+_stamps = count(0, -1)
 
 
 def _invalid_data(data: object) -> TypeError | None:
@@ -306,18 +308,26 @@ class Value:
             >>> d.backward(); a.grad
             24.0
 
-        The walk is iterative, in time linear in the size of the graph.
+        The walk is iterative, so graphs of any depth work: one visit per edge plus
+        one heap push and pop per node (constant for a chain, which never branches).
         """
-        order = topological_order(self)
-        for v in order:
-            if v._prev:
-                v.grad = 0.0
-        # A leaf output is a leaf like any other: it accumulates.
+        # One pass in order of creation, newest first: every consumer of a node was
+        # made after it, so by the time a node leaves the heap its grad is complete.
+        # A non-leaf's first contribution sets its grad (recomputing it from scratch);
+        # later ones add. Leaves always add.
         self.grad = 1.0 if self._prev else self.grad + 1.0
-        for v in order:
+        heap = [(self._stamp, self)]
+        seen = {self}
+        while heap:
+            v = heappop(heap)[1]
             g = v.grad
             for parent, local in zip(v._prev, v._local):
-                parent.grad += g * local
+                if not parent._prev or parent in seen:
+                    parent.grad += g * local
+                else:
+                    seen.add(parent)
+                    parent.grad = g * local
+                    heappush(heap, (parent._stamp, parent))
 
 
 def _node(data: float, prev: tuple[Value, ...], local: tuple[float, ...], op: str) -> Value:
@@ -456,12 +466,11 @@ def topological_order(root: Value) -> list[Value]:
             if p not in seen:
                 seen.add(p)
                 stack.append(p)
-    order.sort(key=_stamp_of, reverse=True)
+    order.sort(key=_by_stamp)
     return order
 
 
-def _stamp_of(v: Value) -> int:
-    return v._stamp
+_by_stamp = attrgetter("_stamp")
 
 
 class no_grad(ContextDecorator):  # noqa: N801 - named after torch.no_grad, as users expect

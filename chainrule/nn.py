@@ -1,0 +1,234 @@
+"""Neural networks on top of the engine: `Module`, `Neuron`, `Layer`, `MLP`.
+
+A Module finds its parameters and sub-modules in its attributes (a Value, a
+Module, or a list of either), in the order they were assigned, and names them
+with dotted paths as PyTorch does: `layers.0.neurons.3.w.1`.
+
+    >>> model = MLP(2, [16, 16, 1], seed=0)
+    >>> len(model.parameters())
+    337
+    >>> out = model([0.5, -1.0])   # always a list, even for one output
+    >>> len(out)
+    1
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from . import engine
+from .engine import Number, Value, linear
+
+__all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
+
+
+class Module:
+    """Base class of everything with parameters.
+
+    Subclasses assign Values, Modules, or lists of them as attributes and define
+    `forward`. Calling a module runs `forward` and records the module as the
+    creator of every node it makes, so drawings can group them.
+    """
+
+    def forward(self, *args: Any) -> Any:
+        """Compute the module's output; subclasses define it."""
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args: Any) -> Any:
+        # Inlined `engine.module_scope`: this runs once per neuron per sample.
+        saved = engine._scope
+        engine._scope = (*saved, self)
+        try:
+            return self.forward(*args)
+        finally:
+            engine._scope = saved
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """(name, module) for each direct sub-module, in assignment order."""
+        for name, attr in vars(self).items():
+            if isinstance(attr, Module):
+                yield name, attr
+            elif isinstance(attr, list):
+                for i, item in enumerate(attr):
+                    if isinstance(item, Module):
+                        yield f"{name}.{i}", item
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """(dotted name, module) for this module ('' or `prefix`) and every one below it."""
+        yield prefix, self
+        for name, child in self.named_children():
+            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """(dotted name, Value) for every parameter, in a stable order."""
+        out = []
+        for prefix, module in self.named_modules():
+            dot = f"{prefix}." if prefix else ""
+            for name, attr in vars(module).items():
+                if isinstance(attr, Value):
+                    out.append((dot + name, attr))
+                elif isinstance(attr, list):
+                    out.extend((f"{dot}{name}.{i}", v) for i, v in enumerate(attr) if isinstance(v, Value))
+        return out
+
+    def parameters(self) -> list[Value]:
+        """Every parameter, in the order of `named_parameters()`."""
+        return [v for _, v in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0. Call it before each backward: leaves accumulate."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def state_dict(self) -> dict[str, float]:
+        """{dotted name: value} for every parameter."""
+        return {name: v.data for name, v in self.named_parameters()}
+
+    def load_state_dict(self, state: dict[str, float]) -> None:
+        """Set every parameter from `state`, which must have exactly this model's names.
+
+        Raises KeyError naming the missing or unexpected keys, or ValueError naming
+        a key whose value is not a real number; the model is unchanged then.
+        """
+        params = dict(self.named_parameters())
+        missing = [k for k in params if k not in state]
+        unexpected = [k for k in state if k not in params]
+        if missing or unexpected:
+            raise KeyError(
+                f"load_state_dict for {type(self).__name__}: missing keys {missing}, unexpected keys {unexpected}"
+            )
+        values = {}
+        for name, x in state.items():
+            if isinstance(x, bool) or not isinstance(x, (int, float)):
+                raise ValueError(f"load_state_dict: {name!r} must be a real number, got {type(x).__name__} {x!r}")
+            values[name] = float(x)
+        for name, v in params.items():
+            v.data = values[name]
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the parameters to a JSON file (the `state_dict`)."""
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(self.state_dict(), f, indent=1)
+
+    def load(self, path: str | os.PathLike[str]) -> None:
+        """Read parameters written by `save` into this model (see `load_state_dict`)."""
+        with open(path, encoding="utf-8") as f:
+            state = json.load(f)
+        if not isinstance(state, dict):
+            raise ValueError(f"load: {os.fspath(path)!r} does not hold a state dict")
+        self.load_state_dict(state)
+
+    def extra_repr(self) -> str:
+        """The arguments shown in this module's repr line."""
+        return ""
+
+    def __repr__(self) -> str:
+        children = list(self.named_children())
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not children:
+            return head + ")"
+        lines = [head]
+        for name, child in children:
+            body = repr(child).replace("\n", "\n  ")
+            lines.append(f"  ({name.rsplit('.', 1)[-1]}): {body}")
+        return "\n".join(lines) + "\n)"
+
+
+def _init_std(nin: int, activation: str) -> float:
+    # He for relu-like units keeps the variance of activations across layers;
+    # Xavier (fan-in form) for tanh, sigmoid and linear units.
+    return math.sqrt((2.0 if activation in ("relu", "leaky_relu") else 1.0) / nin)
+
+
+class Neuron(Module):
+    """One unit: activation(w . x + b), its weighted sum a single node (`engine.linear`).
+
+    Weights start as Gaussian noise scaled for the activation: standard deviation
+    sqrt(2 / nin) (He) for "relu" and "leaky_relu", sqrt(1 / nin) (Xavier, fan-in
+    form) for "tanh", "sigmoid" and "linear"; the bias starts at 0. Pass a
+    `random.Random` as `rng` for reproducible weights.
+    """
+
+    def __init__(self, nin: int, activation: str = "relu", rng: random.Random | None = None) -> None:
+        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
+            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"Neuron: activation must be one of {ACTIVATIONS}, got {activation!r}")
+        rng = rng if rng is not None else random.Random()
+        std = _init_std(nin, activation)
+        self.w = [Value(rng.gauss(0.0, std), f"w{i}") for i in range(nin)]
+        self.b = Value(0.0, "b")
+        self.activation = activation
+
+    def forward(self, x: Sequence[Value | Number]) -> Value:
+        """activation(w . x + b) for one sample `x` of `nin` numbers or Values."""
+        if len(x) != len(self.w):
+            raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
+        z = linear(self.w, x, self.b)
+        act = self.activation
+        if act == "relu":
+            return z.relu()
+        if act == "linear":
+            return z
+        if act == "tanh":
+            return z.tanh()
+        if act == "sigmoid":
+            return z.sigmoid()
+        return z.leaky_relu()
+
+    def extra_repr(self) -> str:
+        return f"nin={len(self.w)}, activation={self.activation!r}"
+
+
+class Layer(Module):
+    """`nout` Neurons reading the same inputs; returns a list of `nout` Values (always a list)."""
+
+    def __init__(self, nin: int, nout: int, activation: str = "relu", rng: random.Random | None = None) -> None:
+        if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
+            raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
+        rng = rng if rng is not None else random.Random()
+        self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
+        self.nin, self.nout, self.activation = nin, nout, activation
+
+    def forward(self, x: Sequence[Value | Number]) -> list[Value]:
+        """Every neuron's output for one sample `x`."""
+        if len(x) != self.nin:
+            raise ValueError(f"Layer: expected {self.nin} inputs, got {len(x)}")
+        return [n(x) for n in self.neurons]
+
+    def extra_repr(self) -> str:
+        return f"nin={self.nin}, nout={self.nout}, activation={self.activation!r}"
+
+    def __repr__(self) -> str:
+        return f"Layer({self.extra_repr()})"  # 16 identical Neuron lines would hide the shape
+
+
+class MLP(Module):
+    """A multi-layer perceptron: `MLP(2, [16, 16, 1])` maps 2 inputs through two hidden
+    layers of 16 to 1 output. Hidden layers use `activation`; the last is linear.
+    The same `seed` gives the same weights. Calling it on one sample returns a list.
+    """
+
+    def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", seed: int | None = None) -> None:
+        if not nouts:
+            raise ValueError("MLP: nouts must list at least one layer size")
+        rng = random.Random(seed)
+        sizes = [nin, *nouts]
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else "linear", rng)
+            for i in range(len(nouts))
+        ]
+
+    def forward(self, x: Sequence[Value | Number]) -> list[Value]:
+        """The network's outputs for one sample `x`."""
+        out: list[Value] = self.layers[0](x)
+        for layer in self.layers[1:]:
+            out = layer(out)
+        return out

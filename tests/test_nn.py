@@ -1,0 +1,172 @@
+"""Module, Neuron, Layer, MLP."""
+
+import json
+import random
+
+import pytest
+
+from chainrule import Value
+from chainrule.nn import MLP, Layer, Module, Neuron
+
+
+def test_mlp_parameter_count_and_names():
+    model = MLP(2, [16, 16, 1], seed=0)
+    assert len(model.parameters()) == 337  # (2*16+16) + (16*16+16) + (16+1)
+    names = [n for n, _ in model.named_parameters()]
+    assert names[:3] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
+    assert names[-1] == "layers.2.neurons.0.b"
+    assert len(set(names)) == 337
+    assert [p for _, p in model.named_parameters()] == model.parameters()
+
+
+def test_same_seed_same_weights():
+    a, b, c = MLP(3, [4, 2], seed=7), MLP(3, [4, 2], seed=7), MLP(3, [4, 2], seed=8)
+    assert a.state_dict() == b.state_dict()
+    assert a.state_dict() != c.state_dict()
+
+
+def test_outputs_are_always_lists():
+    model = MLP(2, [3, 1], seed=0)
+    out = model([1.0, -1.0])
+    assert isinstance(out, list) and len(out) == 1 and isinstance(out[0], Value)
+    layer = Layer(2, 1, rng=random.Random(0))
+    assert isinstance(layer([Value(1.0), 2.0]), list)
+
+
+def test_hidden_layers_use_activation_and_last_is_linear():
+    model = MLP(2, [3, 3, 2], activation="tanh", seed=0)
+    assert [layer.activation for layer in model.layers] == ["tanh", "tanh", "linear"]
+    out = model([0.3, 0.4])
+    assert all(o.op == "linear" for o in out)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu", "linear"])
+def test_neuron_computes_activation_of_weighted_sum(activation):
+    n = Neuron(2, activation, rng=random.Random(1))
+    n.w[0].data, n.w[1].data, n.b.data = 0.5, -2.0, 0.25
+    z = 0.5 * 3.0 - 2.0 * 1.0 + 0.25  # -0.25
+    expected = {
+        "relu": 0.0,
+        "tanh": Value(z).tanh().data,
+        "sigmoid": Value(z).sigmoid().data,
+        "leaky_relu": 0.01 * z,
+        "linear": z,
+    }[activation]
+    assert n([3.0, 1.0]).data == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("activation", "scale"), [("relu", 2.0), ("tanh", 1.0), ("sigmoid", 1.0)])
+def test_init_is_scaled_for_the_activation(activation, scale):
+    nin = 50
+    weights = [w.data for seed in range(40) for w in Neuron(nin, activation, random.Random(seed)).w]
+    variance = sum(w * w for w in weights) / len(weights)
+    assert variance == pytest.approx(scale / nin, rel=0.1)
+    assert Neuron(nin, activation).b.data == 0.0
+
+
+def test_neuron_gradients_match_hand_derivation():
+    n = Neuron(2, "relu", rng=random.Random(0))
+    n.w[0].data, n.w[1].data, n.b.data = 3.0, 1.0, 1.0
+    x = [Value(2.0), Value(-1.0)]
+    out = n(x)
+    out.backward()
+    assert out.data == 6.0
+    assert [w.grad for w in n.w] == [2.0, -1.0] and n.b.grad == 1.0
+    assert [xi.grad for xi in x] == [3.0, 1.0]
+
+
+def test_zero_grad():
+    model = MLP(2, [2, 1], seed=0)
+    model([1.0, 2.0])[0].backward()
+    assert any(p.grad != 0 for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0 for p in model.parameters())
+
+
+def test_state_dict_round_trip_and_files(tmp_path):
+    model, other = MLP(2, [3, 1], seed=0), MLP(2, [3, 1], seed=1)
+    other.load_state_dict(model.state_dict())
+    assert other.state_dict() == model.state_dict()
+    path = tmp_path / "model.json"
+    model.save(path)
+    fresh = MLP(2, [3, 1], seed=5)
+    fresh.load(path)
+    assert fresh.state_dict() == model.state_dict()
+    assert json.loads(path.read_text()) == model.state_dict()
+
+
+def test_load_state_dict_rejections_leave_model_unchanged():
+    model = MLP(2, [2, 1], seed=0)
+    before = model.state_dict()
+    state = dict(before)
+    del state["layers.0.neurons.0.b"]
+    state["layers.9.w"] = 1.0
+    with pytest.raises(KeyError, match=r"layers\.0\.neurons\.0\.b.*layers\.9\.w"):
+        model.load_state_dict(state)
+    bad = {k: 0.0 for k in before}
+    bad["layers.1.neurons.0.b"] = "x"
+    with pytest.raises(ValueError, match=r"layers\.1\.neurons\.0\.b"):
+        model.load_state_dict(bad)
+    assert model.state_dict() == before
+
+
+def test_repr_shows_structure():
+    text = repr(MLP(2, [16, 1], seed=0))
+    assert text.splitlines() == [
+        "MLP(",
+        "  (0): Layer(nin=2, nout=16, activation='relu')",
+        "  (1): Layer(nin=16, nout=1, activation='linear')",
+        ")",
+    ]
+    assert repr(Neuron(3, "tanh")) == "Neuron(nin=3, activation='tanh')"
+
+
+def test_bad_constructor_arguments():
+    with pytest.raises(ValueError, match="activation"):
+        Neuron(2, "swish")
+    with pytest.raises(ValueError, match="nin"):
+        Neuron(0)
+    with pytest.raises(ValueError, match="nouts"):
+        MLP(2, [])
+    with pytest.raises(ValueError, match="expected 2 inputs, got 3"):
+        MLP(2, [1], seed=0)([1.0, 2.0, 3.0])
+
+
+def test_forward_records_creating_modules():
+    model = MLP(2, [2, 1], seed=0)
+    out = model([1.0, 2.0])[0]
+    scope = out._scope
+    assert scope == (model, model.layers[1], model.layers[1].neurons[0])
+
+
+def test_custom_module_discovers_attributes():
+    class Affine(Module):
+        def __init__(self):
+            self.scale = Value(2.0)
+            self.shift = Value(1.0)
+
+        def forward(self, x):
+            return self.scale * x + self.shift
+
+    class Stack(Module):
+        def __init__(self):
+            self.first = Affine()
+            self.rest = [Affine(), Affine()]
+
+        def forward(self, x):
+            for m in [self.first, *self.rest]:
+                x = m(x)
+            return x
+
+    model = Stack()
+    assert [n for n, _ in model.named_parameters()] == [
+        "first.scale",
+        "first.shift",
+        "rest.0.scale",
+        "rest.0.shift",
+        "rest.1.scale",
+        "rest.1.shift",
+    ]
+    assert model(Value(1.0)).data == 15.0
+    with pytest.raises(NotImplementedError, match="Module"):
+        Module()(1.0)
