@@ -1,0 +1,379 @@
+"""Explaining one gradient: the chain rule written out, path by path, with numbers.
+
+`explain(output, leaf)` finds every path from `output` down to `leaf`, reads the
+local derivative on each edge from the nodes (`Value.local_grads`), and writes
+d output / d leaf as the sum over paths of the product of their factors:
+
+    >>> x, w, b, y = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b"), Value(5.0, "y")
+    >>> z = w * x + b; z.label = "z"
+    >>> a = z.relu(); a.label = "a"
+    >>> L = (a - y) ** 2; L.label = "L"
+    >>> print(explain(L, w))
+    dL/dw = dL/da · da/dz · dz/dw = 4 · 1 · 2 = 8
+
+How a path is written. Its terms d upper / d lower run between *stops*:
+
+- the output and the leaf are always stops;
+- if any node between them is labelled, the labelled nodes are the stops: you
+  choose what the chain shows by labelling nodes. Above, `a - y` and `w * x` are
+  unlabelled, so dL/da is the product of two edges, 2(a - y) = 4 and 1, and dz/dw
+  of two more, 1 and x = 2;
+- if no node between them is labelled, every node is a stop except sums and
+  differences ('+', '-', 'neg'), whose local derivatives are +-1 and would only
+  add factors of 1.
+
+Each term's number is the product of the local derivatives of the edges it spans;
+`Path.factors` keeps every edge's own. Unlabelled nodes are named after their op
+and numbered in creation order (see `node_names`). Numbers are shown to 4
+significant digits. Path counts can grow exponentially with depth, so paths are
+counted (and the gradient summed) by dynamic programming over the graph, and only
+the first `max_paths` are listed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .engine import Value, topological_order
+
+__all__ = ["Explanation", "Path", "explain", "node_names"]
+
+# An unlabelled node's name is its op's word and a subscript number: mul₁, relu₂.
+_OP_WORDS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow", "": "leaf"}
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+# Sums and differences: folded away when no node between output and leaf is labelled.
+_PASS_THROUGH = {"+", "-", "neg"}
+# A name made only of these is written bare after 'd' (dz); any other gets parentheses: d(a-y).
+_PLAIN_NAME = re.compile(r"[\w₀-₉]+")
+_INDENT = "  "
+
+
+def node_names(root: Value) -> dict[Value, str]:
+    """The name of every node in the graph of `root`: its label, or an automatic one.
+
+    An unlabelled node is named after its op ('add', 'sub', 'mul', 'div', 'pow',
+    'neg', 'relu', 'tanh', ..., 'leaf' for a leaf) with a subscript counting the
+    unlabelled nodes of that op in the order they were created, so the same graph
+    always gets the same names; a constant is named by its value.
+
+        >>> x = Value(3.0, "x")
+        >>> names = node_names((x * x).relu() * 2)
+        >>> [names[v] for v in sorted(names, key=lambda v: -v._stamp)]
+        ['x', 'mul₁', 'relu₁', '2', 'mul₂']
+    """
+    names: dict[Value, str] = {}
+    counts: dict[str, int] = {}
+    for v in reversed(topological_order(root)):  # oldest first: numbers follow the forward pass
+        if v.label:
+            names[v] = v.label
+        elif v.is_constant:
+            names[v] = _number(v.data)
+        else:
+            word = _OP_WORDS.get(v.op, "pow" if v.op.startswith("**") else v.op)
+            counts[word] = counts.get(word, 0) + 1
+            names[v] = word + str(counts[word]).translate(_SUBSCRIPTS)
+    return names
+
+
+@dataclass(frozen=True)
+class Path:
+    """One path from the output down to the leaf, with the local derivative on each edge.
+
+    `nodes` runs from the output to the leaf; `factors[i]` is d nodes[i] / d nodes[i+1]
+    on the edge between them, read from `nodes[i].local_grads`; `product` is their
+    product (1.0 for the empty path from a node to itself). `stops` are the indices
+    of the nodes the written chain rule stops at (see `terms`).
+    """
+
+    nodes: tuple[Value, ...]
+    factors: tuple[float, ...]
+    product: float
+    stops: tuple[int, ...] = field(default=(), repr=False)
+
+    @property
+    def terms(self) -> tuple[tuple[Value, Value, float], ...]:
+        """The chain rule as written: (upper, lower, d upper / d lower) between stops.
+
+        Each number is the product of the factors of the edges between two stops,
+        so for the seed example's w it is (L, a, 4), (a, z, 1), (z, w, 2).
+        """
+        return tuple(
+            (self.nodes[i], self.nodes[j], math.prod(self.factors[i:j], start=1.0))
+            for i, j in zip(self.stops, self.stops[1:])
+        )
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Explanation:
+    """How d output / d leaf is built: the gradient and the paths that sum to it.
+
+    `gradient` is the sum over all `path_count` paths (computed over the whole
+    graph, so it counts the paths not listed too, and equals what `backward` gives
+    the leaf); `paths` lists the first `max_paths` of them, in argument order, and
+    `omitted` says how many were left out. `str()` writes the chain rule out with
+    names and numbers (`names` maps each node to the name it uses); notebooks
+    render it as typeset math.
+
+        >>> p = Value(3.0, "p")
+        >>> print(explain(p * p, p))
+        dmul₁/dp = 3 + 3 = 6, the sum over 2 paths:
+          dmul₁/dp = 3
+          dmul₁/dp = 3
+    """
+
+    output: Value
+    leaf: Value
+    gradient: float
+    paths: list[Path]
+    path_count: int
+    names: dict[Value, str] = field(default_factory=dict)
+
+    @property
+    def omitted(self) -> int:
+        """How many paths are not listed in `paths` (beyond `max_paths`)."""
+        return self.path_count - len(self.paths)
+
+    def __repr__(self) -> str:
+        plural = "" if self.path_count == 1 else "s"
+        return f"Explanation({self._lhs(_TEXT)} = {self.gradient!r}, {self.path_count} path{plural})"
+
+    def __str__(self) -> str:
+        return "\n".join(self._lines(_TEXT))
+
+    def _repr_markdown_(self) -> str:
+        lines = self._lines(_LATEX)
+        head, rest = lines[0], lines[1:]
+        out = [f"$${head}$$"]
+        if rest:
+            out.append("")
+            for i, line in enumerate(rest):
+                line = line.removeprefix(_INDENT)
+                out.append(f"- ${line}$" if i < len(self.paths) else f"- {line}")
+        return "\n".join(out)
+
+    # -- writing it out ------------------------------------------------------------
+
+    def _lhs(self, style: _Style) -> str:
+        return style.derivative(self.names[self.output], self.names[self.leaf])
+
+    def _lines(self, style: _Style) -> list[str]:
+        """The head line, then (for several paths) one line per listed path and a note on the rest."""
+        lhs, total = self._lhs(style), style.number(self.gradient)
+        if self.path_count == 0:
+            return [f"{lhs} = {total}" + style.text(" (no path leads here from the output)")]
+        if self.path_count == 1 and self.paths:
+            path = self.paths[0]
+            return [f"{lhs} = {self._chain(path, style)}" if len(path.terms) > 1 else f"{lhs} = {total}"]
+        if self.omitted:
+            shown = len(self.paths)
+            listed = {0: "none listed (max_paths=0)", 1: "the first one:"}.get(shown, f"the first {shown}:")
+            head = f"{lhs} = {total}" + style.text(f", the sum over {self.path_count} paths; {listed}")
+        else:
+            terms = style.sum(p.product for p in self.paths)
+            head = f"{lhs} = {terms} = {total}" + style.text(f", the sum over {self.path_count} paths:")
+        lines = [head] + [_INDENT + self._chain(p, style) for p in self.paths]
+        if self.omitted:
+            more = f"{self.omitted} more path" + ("" if self.omitted == 1 else "s")
+            lines.append(f"{_INDENT}... and {more}, not listed (the gradient above sums them all)")
+        return lines
+
+    def _chain(self, path: Path, style: _Style) -> str:
+        """One path: its terms in symbols, then in numbers, then their product."""
+        product = style.number(path.product)
+        terms = path.terms or ((path.nodes[0], path.nodes[0], path.product),)  # the output is the leaf
+        symbols = style.product(style.derivative(self.names[u], self.names[d]) for u, d, _ in terms)
+        if len(terms) == 1:
+            return f"{symbols} = {product}"
+        return f"{symbols} = {style.product(style.factor(f) for _, _, f in terms)} = {product}"
+
+
+def explain(output: Value, leaf: Value, *, max_paths: int = 64) -> Explanation:
+    """Explain d output / d leaf: every path from output to leaf and its local derivatives.
+
+    `leaf` is usually a leaf (a weight, an input) but may be any node of the graph.
+    A leaf used twice by one op (`p * p`) gives two paths; one the output does not
+    depend on gives gradient 0.0 and no paths. Past `max_paths` paths, the rest are
+    counted but not listed, so graphs with millions of paths answer at once.
+
+        >>> p = Value(3.0, "p")
+        >>> q = p * p; q.label = "q"
+        >>> e = explain(q, p)
+        >>> e.gradient, len(e.paths)
+        (6.0, 2)
+    """
+    if not isinstance(output, Value) or not isinstance(leaf, Value):
+        bad = output if not isinstance(output, Value) else leaf
+        raise TypeError(f"explain: output and leaf must be Values, got {type(bad).__name__}")
+    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 0:
+        raise ValueError(f"explain: max_paths must be an int >= 0, got {max_paths!r}")
+    order = topological_order(output)  # output first, every node before its parents
+
+    # counts[v] = the number of paths from v down to leaf; only nodes on some path get one.
+    counts: dict[Value, int] = {leaf: 1}
+    for v in reversed(order):
+        if v is not leaf:
+            n = sum(counts.get(p, 0) for p in v.parents)
+            if n:
+                counts[v] = n
+    path_count = counts.get(output, 0)
+    names = node_names(output)
+    if not path_count:
+        names.setdefault(leaf, node_names(leaf)[leaf])
+        return Explanation(output, leaf, 0.0, [], 0, names)
+
+    gradient = _gradient(order, counts, output, leaf)
+    labelled = any(v.label for v in counts if v is not output and v is not leaf)
+    return Explanation(output, leaf, gradient, _paths(output, leaf, counts, max_paths, labelled), path_count, names)
+
+
+def _gradient(order: list[Value], counts: dict[Value, int], output: Value, leaf: Value) -> float:
+    """d output / d leaf, accumulated exactly as `Value.backward` does, so the two agree to the bit.
+
+    Every consumer of a node comes before it in `order`, and each edge is visited
+    in argument order; a first contribution sets a non-leaf's sum and is added to
+    0.0 for a leaf, as in `backward`.
+    """
+    sums = {output: 1.0}
+    for v in order:
+        if v is leaf:
+            break
+        if v not in counts:
+            continue
+        g = sums[v]
+        for parent, local in zip(v.parents, v.local_grads):
+            if parent in counts:
+                if parent in sums:
+                    sums[parent] += g * local
+                else:
+                    sums[parent] = (0.0 + g * local) if parent.is_leaf else g * local
+    return sums[leaf]
+
+
+def _paths(output: Value, leaf: Value, counts: dict[Value, int], limit: int, labelled: bool) -> list[Path]:
+    """The first `limit` paths from output to leaf, depth first in argument order.
+
+    Only edges into nodes that reach the leaf are followed, so every branch ends
+    in a path and listing k paths costs k times the depth, whatever the total.
+    """
+    paths: list[Path] = []
+    nodes, cursors = [output], [0]
+    factors: list[float] = []
+    while cursors and len(paths) < limit:
+        v = nodes[-1]
+        i = cursors[-1]
+        parents = v.parents
+        if v is not leaf:
+            while i < len(parents) and parents[i] not in counts:
+                i += 1
+        if v is leaf or i == len(parents):
+            if v is leaf:
+                paths.append(_path(nodes, factors, labelled))
+            nodes.pop()
+            cursors.pop()
+            if factors:
+                factors.pop()
+            continue
+        cursors[-1] = i + 1
+        nodes.append(parents[i])
+        factors.append(v.local_grads[i])
+        cursors.append(0)
+    return paths
+
+
+def _path(nodes: list[Value], factors: list[float], labelled: bool) -> Path:
+    last = len(nodes) - 1
+    if labelled:
+        stops = [i for i in range(1, last) if nodes[i].label]
+    else:
+        stops = [i for i in range(1, last) if nodes[i].op not in _PASS_THROUGH]
+    return Path(tuple(nodes), tuple(factors), math.prod(factors, start=1.0), (0, *stops, last) if last else (0,))
+
+
+# -- styles: plain text and LaTeX ------------------------------------------------------
+
+
+def _number(x: float) -> str:
+    """A number as a learner reads it: 8 rather than 8.0, four significant digits otherwise."""
+    if x == 0.0:
+        return "0"
+    if x.is_integer() and abs(x) < 1e6:
+        return str(int(x))
+    return format(x, ".4g")
+
+
+class _Style:
+    """How the plain-text form writes derivatives, products, sums and numbers."""
+
+    def derivative(self, upper: str, lower: str) -> str:
+        return f"d{_bare(upper)}/d{_bare(lower)}"
+
+    def number(self, x: float) -> str:
+        return _number(x)
+
+    def factor(self, x: float) -> str:
+        s = self.number(x)
+        return f"({s})" if s.startswith("-") else s
+
+    def product(self, parts: Iterable[str]) -> str:
+        return " · ".join(parts)
+
+    def sum(self, values: Iterable[float]) -> str:
+        out = ""
+        for x in values:
+            s = self.number(abs(x)) if out else self.number(x)
+            out += s if not out else (" - " if x < 0 else " + ") + s
+        return out
+
+    def text(self, words: str) -> str:
+        return words
+
+
+class _LatexStyle(_Style):
+    """The same, typeset: the partial sign for d, and 1.049e+06 written as a power of ten."""
+
+    def derivative(self, upper: str, lower: str) -> str:
+        return rf"\frac{{\partial {_latex_name(upper)}}}{{\partial {_latex_name(lower)}}}"
+
+    def number(self, x: float) -> str:
+        s = _number(x)
+        if s in ("inf", "-inf"):
+            return s.replace("inf", r"\infty")
+        if s == "nan":
+            return r"\mathrm{nan}"
+        mantissa, e, exponent = s.partition("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}" if e else s
+
+    def product(self, parts: Iterable[str]) -> str:
+        return r" \cdot ".join(parts)
+
+    def text(self, words: str) -> str:
+        return rf"\text{{{_latex_escape(words)}}}"
+
+
+_TEXT = _Style()
+_LATEX = _LatexStyle()
+
+
+def _bare(name: str) -> str:
+    return name if _PLAIN_NAME.fullmatch(name) else f"({name})"
+
+
+_LATEX_SPECIAL = {c: "\\" + c for c in "_{}#$%&"} | {"\\": r"\backslash ", "^": r"\hat{}", "~": r"\sim "}
+_LATEX_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
+def _latex_escape(s: str) -> str:
+    return "".join(_LATEX_SPECIAL.get(c, c) for c in s)
+
+
+def _latex_name(name: str) -> str:
+    """x stays x; w0 becomes \\mathrm{w0}; relu₁ becomes \\mathrm{relu}_{1}."""
+    stem = name.rstrip("₀₁₂₃₄₅₆₇₈₉")
+    subscript = name[len(stem) :].translate(_LATEX_DIGITS)
+    body = _latex_escape(stem) if len(stem) == 1 else rf"\mathrm{{{_latex_escape(stem)}}}"
+    if not stem:  # a name made of subscript digits only
+        body, subscript = subscript, ""
+    return f"{body}_{{{subscript}}}" if subscript else body
