@@ -1,4 +1,7 @@
-"""Neural networks on top of the engine: `Module`, `Neuron`, `Layer`, `MLP`.
+"""Neural networks on top of the engine: `Module`, `Neuron`, `Layer`, `MLP`, and
+the losses and training loop to train them (defined in `chainrule.losses` and
+`chainrule.train`, imported here): `mse_loss`, `hinge_loss`, `bce_with_logits`,
+`cross_entropy`, `fit`, `History`, `clip_grad_norm`, `grad_norms`.
 
 A Module finds its parameters and sub-modules in its attributes (a Value, a
 Module, or a list of either), in the order they were assigned, and names them
@@ -24,7 +27,21 @@ from typing import Any
 from . import engine
 from .engine import Number, Value, linear
 
-__all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "History",
+    "Layer",
+    "Module",
+    "Neuron",
+    "bce_with_logits",
+    "clip_grad_norm",
+    "cross_entropy",
+    "fit",
+    "grad_norms",
+    "hinge_loss",
+    "mse_loss",
+]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
 
@@ -232,3 +249,9 @@ class MLP(Module):
         for layer in self.layers[1:]:
             out = layer(out)
         return out
+
+
+# The losses and the training loop live in their own modules and are offered here, nn's
+# public home. Imported last: train imports Module from this module.
+from .losses import bce_with_logits, cross_entropy, hinge_loss, mse_loss  # noqa: E402
+from .train import History, clip_grad_norm, fit, grad_norms  # noqa: E402

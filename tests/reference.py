@@ -3,7 +3,9 @@
 A function under test takes an `ops` namespace first, then its inputs:
 `fn(ops, x, y)`. Operators and the methods both engines share (`exp`, `log`,
 `sqrt`, `tanh`, `sigmoid`, `relu`, `abs`, `sin`, `cos`) are called directly; the
-rest go through `ops`, which maps them to each engine's spelling.
+rest go through `ops`, which maps them to each engine's spelling. The losses take
+lists of inputs and plain-number targets, as chainrule's do, and on the torch side
+are torch.nn.functional's own (hinge, which torch lacks in this form, is relu(1 - y s)).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pytest
 
 from chainrule import Value
 from chainrule.engine import linear, logsumexp
+from chainrule.nn import bce_with_logits, cross_entropy, hinge_loss, mse_loss
 
 try:
     import torch
@@ -30,6 +33,10 @@ CHAINRULE_OPS = SimpleNamespace(
     softplus=lambda x: x.softplus(),
     logsumexp=logsumexp,
     linear=linear,
+    mse_loss=mse_loss,
+    hinge_loss=hinge_loss,
+    bce_with_logits=bce_with_logits,
+    cross_entropy=cross_entropy,
 )
 
 
@@ -42,7 +49,17 @@ def _torch_ops() -> SimpleNamespace:
         softplus=lambda x: functional.softplus(x, beta=1.0, threshold=40.0),
         logsumexp=lambda xs: torch.logsumexp(torch.stack(list(xs)), dim=0),
         linear=lambda ws, xs, b: sum((w * x for w, x in zip(ws, xs)), b),
+        mse_loss=lambda ps, ts: functional.mse_loss(torch.stack(list(ps)), _tensor(ts)),
+        hinge_loss=lambda ss, ys: functional.relu(1.0 - _tensor(ys) * torch.stack(list(ss))).mean(),
+        bce_with_logits=lambda xs, ts: functional.binary_cross_entropy_with_logits(torch.stack(list(xs)), _tensor(ts)),
+        cross_entropy=lambda rows, ts: functional.cross_entropy(
+            torch.stack([torch.stack(list(row)) for row in rows]), torch.tensor(list(ts))
+        ),
     )
+
+
+def _tensor(numbers: Sequence[float]) -> Any:
+    return torch.tensor([float(x) for x in numbers], dtype=torch.float64)
 
 
 def run_chainrule(fn: Callable[..., Any], inputs: Sequence[float]) -> tuple[float, list[float]]:
@@ -59,18 +76,22 @@ def run_torch(fn: Callable[..., Any], inputs: Sequence[float]) -> tuple[float, l
     return out.item(), [0.0 if x.grad is None else x.grad.item() for x in xs]
 
 
-def close(a: float, b: float, rel: float) -> bool:
+def close(a: float, b: float, rel: float, atol: float = 0.0) -> bool:
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
     if math.isinf(a) or math.isinf(b):
         return a == b
-    return abs(a - b) <= rel * max(abs(a), abs(b)) + 1e-300
+    return abs(a - b) <= rel * max(abs(a), abs(b)) + atol + 1e-300
 
 
-def assert_matches_torch(fn: Callable[..., Any], inputs: Sequence[float], rel: float = 1e-9) -> None:
-    """Run `fn(ops, *inputs)` on both engines; value and every gradient must agree."""
+def assert_matches_torch(fn: Callable[..., Any], inputs: Sequence[float], rel: float = 1e-9, atol: float = 0.0) -> None:
+    """Run `fn(ops, *inputs)` on both engines; value and every gradient must agree.
+
+    `atol` allows an absolute difference too, for results that are differences of
+    nearly equal numbers (both engines then round at the scale of the terms).
+    """
     ours, our_grads = run_chainrule(fn, inputs)
     theirs, their_grads = run_torch(fn, inputs)
-    assert close(ours, theirs, rel), f"value: chainrule {ours!r}, torch {theirs!r}"
+    assert close(ours, theirs, rel, atol), f"value: chainrule {ours!r}, torch {theirs!r}"
     for i, (g, t) in enumerate(zip(our_grads, their_grads)):
-        assert close(g, t, rel), f"grad of input {i}: chainrule {g!r}, torch {t!r}"
+        assert close(g, t, rel, atol), f"grad of input {i}: chainrule {g!r}, torch {t!r}"

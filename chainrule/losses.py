@@ -1,0 +1,147 @@
+"""Loss functions: each takes a batch and returns the batch's mean loss as one Value.
+
+They follow `torch.nn.functional`'s conventions (mean reduction) and are built
+from the engine's primitives, so their gradients are the engine's.
+
+    >>> from chainrule import Value
+    >>> mse_loss([Value(2.0), Value(0.0)], [1.0, 0.0]).data
+    0.5
+    >>> hinge_loss([Value(0.5), Value(-2.0)], [1, -1]).data
+    0.25
+
+A batch must not be empty, and its predictions and targets must have the same
+length; otherwise these raise ValueError naming both lengths.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Sequence
+
+from .engine import Number, Value, _invalid_data, logsumexp
+
+__all__ = ["bce_with_logits", "cross_entropy", "hinge_loss", "mse_loss"]
+
+
+def mse_loss(preds: Sequence[Value | Number], targets: Sequence[Value | Number]) -> Value:
+    """Mean squared error, mean((pred - target) ** 2), one prediction per sample.
+
+    As `torch.nn.functional.mse_loss`. Targets may be numbers or Values.
+
+        >>> mse_loss([Value(3.0)], [1.0]).data
+        4.0
+    """
+    _check_batch("mse_loss", preds, targets)
+    pairs = enumerate(zip(preds, targets))
+    return _mean([(_value(p, "mse_loss", i) - _target(t, "mse_loss", i)) ** 2 for i, (p, t) in pairs])
+
+
+def hinge_loss(scores: Sequence[Value | Number], labels: Sequence[Number]) -> Value:
+    """The SVM (max-margin) loss, mean(relu(1 - label * score)), for labels -1 and +1.
+
+    A sample costs nothing once its score is on the right side with a margin of at
+    least 1. This is the loss of micrograd's moons demo. Any label other than -1 or
+    +1 raises ValueError naming it and its position.
+
+        >>> hinge_loss([Value(2.0), Value(0.5)], [1, 1]).data
+        0.25
+    """
+    _check_batch("hinge_loss", scores, labels)
+    terms = []
+    for i, (s, y) in enumerate(zip(scores, labels)):
+        label = _number(y, "hinge_loss", i)
+        if label != 1.0 and label != -1.0:
+            raise ValueError(f"hinge_loss: labels must be -1 or +1, got {y!r} at position {i}")
+        terms.append((1.0 - label * _value(s, "hinge_loss", i)).relu())
+    return _mean(terms)
+
+
+def bce_with_logits(logits: Sequence[Value | Number], targets: Sequence[Value | Number]) -> Value:
+    """Binary cross-entropy on raw scores (logits), for targets in [0, 1].
+
+    The loss of one sample is -(t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))),
+    which simplifies to softplus(x) - x * t. Computed in that form (softplus is a
+    stable primitive) it is finite for any logit, +-1000 included, and its
+    gradient sigmoid(x) - t is exact everywhere, 0 included. As
+    `torch.nn.functional.binary_cross_entropy_with_logits`.
+
+        >>> round(bce_with_logits([Value(0.0)], [1.0]).data, 6)  # log 2
+        0.693147
+        >>> bce_with_logits([Value(-1000.0)], [1.0]).data
+        1000.0
+    """
+    _check_batch("bce_with_logits", logits, targets)
+    terms = []
+    for i, (x, t) in enumerate(zip(logits, targets)):
+        target = _target(t, "bce_with_logits", i)
+        t_data = target.data if isinstance(target, Value) else target
+        if not 0.0 <= t_data <= 1.0:
+            raise ValueError(f"bce_with_logits: targets must be in [0, 1], got {t_data!r} at position {i}")
+        logit = _value(x, "bce_with_logits", i)
+        terms.append(logit.softplus() - logit * target)
+    return _mean(terms)
+
+
+def cross_entropy(logits: Sequence[Sequence[Value | Number]], targets: Sequence[int]) -> Value:
+    """Softmax cross-entropy: mean(logsumexp(row) - row[target]) over the batch.
+
+    `logits` holds one row per sample, a raw score (logit) per class; `targets`
+    holds class indices 0..k-1. The log-sum-exp is the engine's stable primitive,
+    so logits of +-1000 work. As `torch.nn.functional.cross_entropy`.
+
+        >>> round(cross_entropy([[Value(0.0), Value(0.0)]], [1]).data, 6)  # log 2
+        0.693147
+
+    Raises ValueError for rows of different lengths, and for a target that is not
+    a class index of the row, naming it and its position.
+    """
+    _check_batch("cross_entropy", logits, targets)
+    classes = len(logits[0])
+    terms = []
+    for i, (row, t) in enumerate(zip(logits, targets)):
+        if len(row) != classes:
+            raise ValueError(f"cross_entropy: row {i} has {len(row)} logits, row 0 has {classes}")
+        if isinstance(t, bool):
+            raise ValueError(f"cross_entropy: target at position {i} must be a class index, got {t!r}")
+        try:
+            index = operator.index(t)
+        except TypeError:
+            raise ValueError(f"cross_entropy: target at position {i} must be a class index, got {t!r}") from None
+        if not 0 <= index < classes:
+            raise ValueError(f"cross_entropy: target {index} at position {i} is out of range for {classes} classes")
+        values = [_value(v, "cross_entropy", i) for v in row]
+        terms.append(logsumexp(values) - values[index])
+    return _mean(terms)
+
+
+def _check_batch(op: str, preds: Sequence[object], targets: Sequence[object]) -> None:
+    if len(preds) != len(targets):
+        raise ValueError(f"{op}: {len(preds)} predictions but {len(targets)} targets")
+    if not preds:
+        raise ValueError(f"{op}: the batch is empty")
+
+
+def _mean(terms: list[Value]) -> Value:
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total / len(terms)
+
+
+def _number(x: object, op: str, i: int) -> float:
+    if _invalid_data(x) is not None:
+        raise TypeError(f"{op}: target at position {i} must be a real number, got {type(x).__name__} {x!r}")
+    return float(x)  # type: ignore[arg-type]
+
+
+def _target(x: Value | Number, op: str, i: int) -> Value | float:
+    return x if isinstance(x, Value) else _number(x, op, i)
+
+
+def _value(x: Value | Number, op: str, i: int) -> Value:
+    # A plain number is allowed (it gets no gradient), so a loss is always a Value.
+    if isinstance(x, Value):
+        return x
+    if _invalid_data(x) is not None:
+        raise TypeError(f"{op}: prediction at position {i} must be a Value or a real number, got {type(x).__name__}")
+    return Value(x)

@@ -1,0 +1,121 @@
+"""Plots for training: `loss_curve(history)` and `decision_boundary(model, X, y)`.
+
+Each returns a matplotlib `Figure` (Jupyter shows it when it is a cell's value;
+`fig.savefig("x.png")` writes it). The figures are made with matplotlib's
+object API, not pyplot, so they touch no global state and work on any backend.
+matplotlib is an optional extra: `pip install 'chainrule[notebooks]'`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .engine import Number, no_grad
+from .train import _argmax
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .nn import Module
+    from .train import History
+
+__all__ = ["decision_boundary", "loss_curve"]
+
+# matplotlib's "tab10" colours: one per class.
+_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+def loss_curve(history: History) -> Figure:
+    """The training loss per epoch and, when the loss defines one, the accuracy (right axis).
+
+    `history` is what `chainrule.nn.fit` returns.
+    """
+    figure_class = _figure_class()
+    fig = figure_class(figsize=(6.0, 3.5), layout="constrained")
+    ax = fig.add_subplot()
+    epochs = range(1, len(history.loss) + 1)
+    ax.plot(epochs, history.loss, color=_COLORS[0], label="loss")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss", color=_COLORS[0])
+    ax.set_ylim(bottom=0.0)
+    if history.accuracy is not None:
+        acc = ax.twinx()
+        acc.plot(epochs, history.accuracy, color=_COLORS[1], label="accuracy")
+        acc.set_ylabel("accuracy", color=_COLORS[1])
+        acc.set_ylim(0.0, 1.02)
+    ax.set_title("training loss" + (" and accuracy" if history.accuracy is not None else ""))
+    return fig
+
+
+def decision_boundary(
+    model: Module,
+    X: Sequence[Sequence[Number]],  # noqa: N803 - X, y: the usual names for samples and labels
+    y: Sequence[int | float],
+    *,
+    resolution: int = 80,
+) -> Figure:
+    """The model's predicted class over the plane, with the samples on top, coloured by label.
+
+    For a model with one output the predicted class is 1 where the output is > 0
+    and 0 elsewhere (labels 0/1 or -1/+1 are coloured to match); for k outputs it
+    is the index of the largest. The model is evaluated on a `resolution` x
+    `resolution` grid covering the data with a margin, under `no_grad`.
+    """
+    figure_class = _figure_class()
+    from matplotlib.colors import ListedColormap
+
+    if len(X) != len(y) or not X:
+        raise ValueError(f"decision_boundary: {len(X)} samples but {len(y)} labels (need at least one sample)")
+    if any(len(row) != 2 for row in X):
+        raise ValueError("decision_boundary: every sample must have 2 features (x1, x2)")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"decision_boundary: resolution must be an int >= 2, got {resolution!r}")
+    gx = _axis([float(row[0]) for row in X], resolution)
+    gy = _axis([float(row[1]) for row in X], resolution)
+    with no_grad():
+        single = len(model([gx[0], gy[0]])) == 1
+        grid = [[_predict(model, [a, b]) for a in gx] for b in gy]
+    colors = [(1 if label > 0 else 0) if single else int(label) for label in y]
+    k = max(max(max(row) for row in grid), max(colors)) + 1
+    palette = [_COLORS[i % len(_COLORS)] for i in range(k)]
+
+    fig = figure_class(figsize=(5.0, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.pcolormesh(gx, gy, grid, cmap=ListedColormap(palette), vmin=-0.5, vmax=k - 0.5, shading="nearest", alpha=0.3)
+    ax.scatter(
+        [row[0] for row in X],
+        [row[1] for row in X],
+        c=[palette[c] for c in colors],
+        edgecolors="black",
+        linewidths=0.5,
+        s=20,
+    )
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.set_title("decision boundary")
+    return fig
+
+
+def _predict(model: Module, x: list[float]) -> int:
+    out = model(x)
+    if len(out) == 1:
+        return 1 if out[0].data > 0.0 else 0
+    return _argmax(out)
+
+
+def _axis(values: list[float], resolution: int) -> list[float]:
+    lo, hi = min(values), max(values)
+    margin = 0.1 * (hi - lo) or 0.5
+    lo, hi = lo - margin, hi + margin
+    return [lo + (hi - lo) * i / (resolution - 1) for i in range(resolution)]
+
+
+def _figure_class() -> type[Figure]:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        raise ImportError(
+            "chainrule.plot needs matplotlib, which is not installed: pip install 'chainrule[notebooks]'"
+        ) from exc
+    return Figure

@@ -1,0 +1,86 @@
+"""The plots: what each Figure shows, and the error without matplotlib."""
+
+import sys
+
+import pytest
+
+from chainrule import Value
+from chainrule.nn import History, Module
+from chainrule.plot import decision_boundary, loss_curve
+
+matplotlib = pytest.importorskip("matplotlib")
+from matplotlib.collections import QuadMesh  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+
+class Plane(Module):
+    """Scores that are linear in the inputs, so the boundary is known exactly."""
+
+    def __init__(self, *rows):
+        self.rows = rows
+        self.unused = Value(0.0)
+
+    def forward(self, x):
+        return [Value(c) + a * x[0] + b * x[1] for a, b, c in self.rows]
+
+
+def test_loss_curve_shows_loss_and_accuracy(tmp_path):
+    history = History(loss=[1.0, 0.5, 0.25], accuracy=[0.5, 0.75, 1.0], wall_time=1.0)
+    fig = loss_curve(history)
+    assert isinstance(fig, Figure)
+    loss_ax, acc_ax = fig.axes
+    assert list(loss_ax.lines[0].get_xdata()) == [1, 2, 3]
+    assert list(loss_ax.lines[0].get_ydata()) == history.loss
+    assert list(acc_ax.lines[0].get_ydata()) == history.accuracy
+    assert (loss_ax.get_xlabel(), loss_ax.get_ylabel(), acc_ax.get_ylabel()) == ("epoch", "loss", "accuracy")
+    fig.savefig(tmp_path / "curve.png")  # renders without pyplot
+    assert (tmp_path / "curve.png").stat().st_size > 0
+
+
+def test_loss_curve_without_accuracy_has_one_axis():
+    fig = loss_curve(History(loss=[2.0, 1.0]))
+    assert len(fig.axes) == 1
+
+
+def test_decision_boundary_of_one_output_splits_at_zero(tmp_path):
+    model = Plane((1.0, 0.0, -0.25))  # class 1 where x1 > 0.25
+    X, y = [[-1.0, -1.0], [1.0, 1.0], [0.0, 0.5]], [0, 1, 0]
+    fig = decision_boundary(model, X, y, resolution=12)
+    mesh = next(c for c in fig.axes[0].collections if isinstance(c, QuadMesh))
+    regions = mesh.get_array().reshape(12, 12)
+    xs = [-1.2 + 2.4 * i / 11 for i in range(12)]  # the data's range with a 10% margin
+    for row in regions:
+        assert [int(v) for v in row] == [1 if x > 0.25 else 0 for x in xs]
+    points = fig.axes[0].collections[-1]
+    assert [tuple(c) for c in points.get_facecolors()] == [to_rgba(c) for c in ("#1f77b4", "#ff7f0e", "#1f77b4")]
+    fig.savefig(tmp_path / "boundary.png")
+
+
+def test_decision_boundary_of_k_outputs_is_the_argmax():
+    model = Plane((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 0.5))  # x1, x2, or the constant 0.5
+    X, y = [[-1.0, -1.0], [1.0, 1.0]], [2, 0]
+    fig = decision_boundary(model, X, y, resolution=5)
+    mesh = next(c for c in fig.axes[0].collections if isinstance(c, QuadMesh))
+    grid = [-1.2 + 2.4 * i / 4 for i in range(5)]
+    expected = [[max(range(3), key=lambda k, a=a, b=b: (a, b, 0.5)[k]) for a in grid] for b in grid]
+    assert [[int(v) for v in row] for row in mesh.get_array().reshape(5, 5)] == expected
+
+
+def test_decision_boundary_rejects_bad_input():
+    model = Plane((1.0, 0.0, 0.0))
+    with pytest.raises(ValueError, match="2 features"):
+        decision_boundary(model, [[1.0, 2.0, 3.0]], [0])
+    with pytest.raises(ValueError, match="1 samples but 2 labels"):
+        decision_boundary(model, [[1.0, 2.0]], [0, 1])
+    with pytest.raises(ValueError, match="resolution"):
+        decision_boundary(model, [[1.0, 2.0]], [0], resolution=1)
+
+
+def test_missing_matplotlib_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    with pytest.raises(ImportError, match=r"pip install 'chainrule\[notebooks\]'"):
+        loss_curve(History(loss=[1.0]))
+    with pytest.raises(ImportError, match=r"pip install 'chainrule\[notebooks\]'"):
+        decision_boundary(Plane((1.0, 0.0, 0.0)), [[0.0, 0.0]], [0])

@@ -1,0 +1,306 @@
+"""Training end to end: micrograd's demo, fit with each loss, clipping, gradient norms, bad input."""
+
+import math
+import sys
+
+import pytest
+
+import chainrule
+from chainrule import Value, no_grad
+from chainrule.data import make_circles, make_moons, make_spiral
+from chainrule.nn import (
+    MLP,
+    History,
+    Module,
+    bce_with_logits,
+    clip_grad_norm,
+    cross_entropy,
+    fit,
+    grad_norms,
+    hinge_loss,
+    mse_loss,
+)
+from chainrule.optim import SGD, Adam
+from tests.reference import needs_torch, torch
+
+
+def accuracy(model, samples, labels, correct):
+    with no_grad():
+        return sum(correct(model(x), t) for x, t in zip(samples, labels)) / len(samples)
+
+
+# -- end to end -----------------------------------------------------------------------
+
+
+def test_micrograd_demo_reproduced():
+    """micrograd's demo.ipynb, step for step: full-batch SGD on the hinge loss plus L2."""
+    X, y = make_moons(100, noise=0.1, seed=1)
+    labels = [2 * v - 1 for v in y]  # micrograd's y * 2 - 1
+    model = MLP(2, [16, 16, 1], seed=1)
+    opt = SGD(model.parameters(), lr=1.0)
+    for k in range(100):
+        scores = [model(x)[0] for x in X]
+        loss = hinge_loss(scores, labels) + 1e-4 * sum(p * p for p in model.parameters())
+        opt.zero_grad()
+        loss.backward()
+        opt.lr = 1.0 - 0.9 * k / 100
+        opt.step()
+    acc = accuracy(model, X, labels, lambda out, t: (out[0].data > 0) == (t > 0))
+    print(f"micrograd demo: final loss {loss.data:.4f}, training accuracy {acc:.2f}")
+    assert acc >= 0.97
+
+
+def test_adam_bce_on_circles():
+    X, y = make_circles(50, seed=0)
+    model = MLP(2, [8, 8, 1], seed=0)
+    history = fit(
+        model, X, y, loss="bce_with_logits", optimizer=Adam(model.parameters(), lr=0.05), epochs=30, progress=False
+    )
+    assert history.accuracy[-1] >= 0.95
+    assert accuracy(model, X, y, lambda out, t: (out[0].data > 0) == (t == 1)) >= 0.95
+    assert history.loss[-1] < 0.1 * history.loss[0]
+
+
+def test_cross_entropy_on_a_three_class_spiral_in_minibatches():
+    X, y = make_spiral(25, 3, seed=0)
+    model = MLP(2, [12, 12, 3], seed=0)
+    opt = Adam(model.parameters(), lr=0.03)
+    history = fit(model, X, y, loss=cross_entropy, optimizer=opt, epochs=40, batch_size=25, seed=0, progress=False)
+    assert history.accuracy[-1] >= 0.9
+
+    def correct(out, t):
+        return max(range(3), key=lambda k: out[k].data) == t
+
+    assert accuracy(model, X, y, correct) >= 0.9
+
+
+# -- what fit computes ------------------------------------------------------------------
+
+
+class Fixed(Module):
+    """A model whose outputs are given per sample, with one parameter so optimizers accept it."""
+
+    def __init__(self, outputs):
+        self.outputs = outputs
+        self.scale = Value(1.0)
+
+    def forward(self, x):
+        return [self.scale * o for o in self.outputs[int(x[0])]]
+
+
+@pytest.mark.parametrize(
+    ("loss", "outputs", "y", "given", "expected_accuracy"),
+    [
+        # hinge: labels 0/1 become -1/+1; correct when score > 0 exactly for the +1 samples
+        (hinge_loss, [[0.5], [-2.0], [0.0], [3.0]], [1, 0, 1, 0], [1, -1, 1, -1], 2 / 4),
+        (hinge_loss, [[0.5], [-2.0]], [1, -1], [1, -1], 1.0),  # -1/+1 kept
+        # bce: labels as they are; correct when logit > 0 exactly for label >= 0.5
+        (bce_with_logits, [[0.5], [-2.0], [1.0], [-1.0]], [1, 0, 0, 0.75], [1.0, 0.0, 0.0, 0.75], 2 / 4),
+        # cross-entropy: class indices; correct when the label's logit is the largest
+        (cross_entropy, [[1.0, 2.0, 0.0], [3.0, 0.0, 0.0], [0.0, 0.0, 0.0]], [1, 2, 0], [1, 2, 0], 2 / 3),
+        (mse_loss, [[0.5], [2.0]], [1, 0], [1.0, 0.0], None),
+    ],
+)
+def test_fit_maps_labels_and_measures_accuracy(loss, outputs, y, given, expected_accuracy):
+    model = Fixed(outputs)
+    X = [[i] for i in range(len(y))]
+    history = fit(model, X, y, loss=loss.__name__, optimizer=SGD(model.parameters(), lr=0.0), epochs=1, progress=False)
+    out = [[Value(v) for v in row] for row in outputs]
+    direct = loss(out, given) if loss is cross_entropy else loss([row[0] for row in out], given)
+    assert history.loss == [pytest.approx(direct.data, rel=1e-15)]
+    if expected_accuracy is None:
+        assert history.accuracy is None
+    else:
+        assert history.accuracy == [pytest.approx(expected_accuracy)]
+
+
+def test_fit_history_and_full_batch_steps():
+    X, y = make_moons(20, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    steps = []
+
+    class Counting(SGD):
+        def step(self):
+            steps.append(1)
+            super().step()
+
+    opt = Counting(model.parameters(), lr=0.1)
+    history = fit(model, X, y, loss="hinge_loss", optimizer=opt, epochs=3, progress=False)
+    assert isinstance(history, History)
+    assert len(history.loss) == len(history.accuracy) == len(history.grad_norms) == 3
+    assert len(steps) == 3  # full batch: one step per epoch
+    assert list(history.grad_norms[0]) == ["layers.0", "layers.1"]
+    assert history.wall_time > 0
+    assert repr(history).startswith("History(epochs=3, loss=")
+
+
+def test_fit_minibatches_are_seeded_shuffles():
+    X, y = make_moons(20, seed=0)
+    seen = []
+
+    def recording_loss(outputs, labels):
+        seen.append(list(labels))
+        return mse_loss([o[0] for o in outputs], labels)
+
+    def run(seed):
+        model = MLP(2, [4, 1], seed=0)
+        seen.clear()
+        fit(model, X, y, loss=recording_loss, optimizer=SGD(model.parameters(), lr=0.05), epochs=2, batch_size=6,
+            seed=seed, progress=False)  # fmt: skip
+        return model.state_dict(), [list(b) for b in seen]
+
+    state_a, batches_a = run(3)
+    state_b, batches_b = run(3)
+    _, batches_c = run(4)
+    assert state_a == state_b and batches_a == batches_b
+    assert batches_a != batches_c
+    assert [len(b) for b in batches_a] == [6, 6, 6, 2] * 2  # every sample once per epoch
+    assert sorted(v for b in batches_a[:4] for v in b) == sorted(y)
+
+
+def test_fit_with_a_custom_loss_gets_outputs_and_raw_labels():
+    X, y = [[0.0, 1.0], [1.0, 0.0]], ["a", "b"]
+    model = MLP(2, [2], seed=0)
+    calls = []
+
+    def custom(outputs, labels):
+        calls.append((len(outputs), [len(o) for o in outputs], labels))
+        return outputs[0][0] * 0.0 + 1.5
+
+    history = fit(model, X, y, loss=custom, optimizer=SGD(model.parameters(), lr=0.1), epochs=1, progress=False)
+    assert calls == [(2, [2, 2], ["a", "b"])]
+    assert history.loss == [1.5] and history.accuracy is None
+
+
+def test_progress_bar_shows_and_can_be_silenced(capsys):
+    X, y = make_moons(8, seed=0)
+    model = MLP(2, [3, 1], seed=0)
+    fit(model, X, y, loss="hinge_loss", optimizer=SGD(model.parameters(), lr=0.1), epochs=2)
+    err = capsys.readouterr().err
+    assert "fit" in err and "2/2" in err and "loss=" in err and "accuracy=" in err
+    fit(model, X, y, loss="hinge_loss", optimizer=SGD(model.parameters(), lr=0.1), epochs=2, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_fit_works_without_tqdm(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # makes `import tqdm...` raise ImportError
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    X, y = make_moons(8, seed=0)
+    model = MLP(2, [3, 1], seed=0)
+    history = fit(model, X, y, loss="hinge_loss", optimizer=SGD(model.parameters(), lr=0.1), epochs=2)
+    assert len(history.loss) == 2
+    assert capsys.readouterr().err == ""
+
+
+# -- bad input leaves the model untouched ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"y": [0, 1]}, "4 samples in X but 2 labels in y"),
+        ({"X": [], "y": []}, "X is empty"),
+        ({"X": [[0.0, 1.0], [1.0], [0.0, 0.0], [1.0, 1.0]]}, "sample 1 has 1 features, sample 0 has 2"),
+        ({"epochs": 0}, "epochs must be a positive int, got 0"),
+        ({"batch_size": 0}, "batch_size must be a positive int or None, got 0"),
+        ({"loss": "mse"}, r"unknown loss 'mse'; the named losses are \['bce_with_logits', 'cross_entropy'"),
+        ({"y": [0, 1, 2, 1]}, r"hinge_loss needs labels 0/1 or -1/\+1, got \[0.0, 1.0, 2.0\]"),
+        ({"loss": "bce_with_logits", "y": [0, 2, 1, 0]}, r"bce_with_logits needs labels in \[0, 1\], got 2"),
+        ({"loss": "cross_entropy"}, "cross_entropy needs a model with one output per class, got 1 output"),
+        ({"loss": "mse_loss", "y": [0, "1", 0, 1]}, "label '1' of sample 1 is not a number"),
+    ],
+)
+def test_fit_rejects_bad_input_before_training(kwargs, message):
+    model = MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    args = {"X": [[0.0, 1.0], [1.0, 0.0], [0.0, 0.0], [1.0, 1.0]], "y": [0, 1, 0, 1], "loss": "hinge_loss", "epochs": 1}
+    args.update(kwargs)
+    X, y = args.pop("X"), args.pop("y")
+    with pytest.raises(ValueError, match=message):
+        fit(model, X, y, optimizer=SGD(model.parameters(), lr=0.5), progress=False, **args)
+    assert model.state_dict() == before
+
+
+def test_fit_rejects_bad_class_indices_and_widths():
+    X = [[0.0, 1.0], [1.0, 0.0]]
+    three = MLP(2, [3, 3], seed=0)
+    with pytest.raises(ValueError, match=r"label 3 of sample 1 is not a class index 0\.\.2"):
+        fit(three, X, [0, 3], loss="cross_entropy", optimizer=SGD(three.parameters(), lr=0.1), epochs=1)
+    with pytest.raises(ValueError, match="hinge_loss needs a model with 1 output, got 3"):
+        fit(three, X, [0, 1], loss="hinge_loss", optimizer=SGD(three.parameters(), lr=0.1), epochs=1)
+
+
+# -- clip_grad_norm and grad_norms ----------------------------------------------------------
+
+
+def test_clip_grad_norm_by_hand():
+    a, b, c = Value(0.0), Value(0.0), Value(0.0)
+    a.grad, b.grad, c.grad = 3.0, 4.0, 12.0  # norm 13
+    assert clip_grad_norm([a, b, c], 6.5) == 13.0
+    scale = 6.5 / (13.0 + 1e-6)
+    assert [a.grad, b.grad, c.grad] == [3.0 * scale, 4.0 * scale, 12.0 * scale]
+    assert math.hypot(a.grad, b.grad, c.grad) == pytest.approx(6.5)
+    assert clip_grad_norm([a, b, c], 100.0) == pytest.approx(6.5)  # below the limit: unchanged
+    assert [a.grad, b.grad, c.grad] == [3.0 * scale, 4.0 * scale, 12.0 * scale]
+
+
+def test_clip_grad_norm_does_not_overflow():
+    a, b = Value(0.0), Value(0.0)
+    a.grad, b.grad = 3e200, 4e200  # squaring them would overflow
+    assert clip_grad_norm([a, b], 1.0) == pytest.approx(5e200)
+    assert (a.grad, b.grad) == (pytest.approx(0.6), pytest.approx(0.8))
+
+
+def test_clip_grad_norm_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="max_norm must be a number >= 0, got -1"):
+        clip_grad_norm([Value(1.0)], -1)
+    with pytest.raises(ValueError, match="parameter 0 is a float"):
+        clip_grad_norm([1.0], 1.0)
+
+
+@needs_torch
+def test_clip_grad_norm_matches_torch():
+    grads = [0.3, -2.5, 1.75, 0.0, -0.01]
+    ours = [Value(0.0) for _ in grads]
+    theirs = [torch.zeros((), dtype=torch.float64, requires_grad=True) for _ in grads]
+    for p, t, g in zip(ours, theirs, grads):
+        p.grad = g
+        t.grad = torch.tensor(g, dtype=torch.float64)
+    assert clip_grad_norm(ours, 1.0) == pytest.approx(torch.nn.utils.clip_grad_norm_(theirs, 1.0).item(), rel=1e-15)
+    assert [p.grad for p in ours] == pytest.approx([t.grad.item() for t in theirs], rel=1e-15)
+
+
+def test_grad_norms_per_layer_of_an_mlp():
+    model = MLP(2, [4, 3, 1], seed=0)
+    model([0.5, -1.0])[0].backward()
+    norms = grad_norms(model)
+    assert list(norms) == ["layers.0", "layers.1", "layers.2"]
+    for i, layer in enumerate(model.layers):
+        by_hand = math.sqrt(sum(p.grad**2 for p in layer.parameters()))
+        assert norms[f"layers.{i}"] == pytest.approx(by_hand, rel=1e-15)
+    assert norms["layers.2"] > 0
+
+
+def test_grad_norms_of_other_modules():
+    class Scaled(Module):
+        def __init__(self):
+            self.temperature = Value(2.0)
+            self.body = MLP(1, [2], seed=0)
+
+        def forward(self, x):
+            return [o * self.temperature for o in self.body(x)]
+
+    model = Scaled()
+    sum(model([1.0]), Value(0.0)).backward()
+    norms = grad_norms(model)
+    assert list(norms) == ["temperature", "body"]
+    assert norms["temperature"] == pytest.approx(abs(model.temperature.grad))
+    assert norms["body"] == pytest.approx(math.sqrt(sum(p.grad**2 for p in model.body.parameters())))
+
+
+def test_public_homes():
+    assert chainrule.nn.fit is chainrule.train.fit and chainrule.nn.mse_loss is chainrule.losses.mse_loss
+    for name in ("data", "nn", "optim", "plot"):
+        assert name in chainrule.__all__ and getattr(chainrule, name).__name__ == f"chainrule.{name}"
+    for name in ("fit", "History", "clip_grad_norm", "grad_norms", "mse_loss", "hinge_loss", "bce_with_logits"):
+        assert name in chainrule.nn.__all__
