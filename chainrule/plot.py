@@ -1,6 +1,6 @@
 """Plots for training: `loss_curve(history)` and `decision_boundary(model, X, y)`.
 
-Each returns a matplotlib `Figure` (Jupyter shows it when it is a cell's value;
+Each returns a matplotlib `Figure` (Jupyter shows it as a PNG when it is a cell's value;
 `fig.savefig("x.png")` writes it). The figures are made with matplotlib's
 object API, not pyplot, so they touch no global state and work on any backend.
 matplotlib is an optional extra: `pip install 'chainrule[notebooks]'`.
@@ -8,7 +8,9 @@ matplotlib is an optional extra: `pip install 'chainrule[notebooks]'`.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 from .engine import Number, no_grad
@@ -118,4 +120,18 @@ def _figure_class() -> type[Figure]:
         raise ImportError(
             "chainrule.plot needs matplotlib, which is not installed: pip install 'chainrule[notebooks]'"
         ) from exc
-    return Figure
+    return _shown(Figure)
+
+
+@cache
+def _shown(base: type[Figure]) -> type[Figure]:
+    class ShownFigure(base):  # type: ignore[valid-type,misc]  # a class made at run time
+        """A Figure that Jupyter shows as a PNG; a bare Figure made without pyplot shows
+        only its repr unless pyplot's inline backend happens to be active."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", bbox_inches="tight")
+            return buffer.getvalue()
+
+    return ShownFigure

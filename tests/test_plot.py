@@ -38,6 +38,12 @@ def test_loss_curve_shows_loss_and_accuracy(tmp_path):
     assert (tmp_path / "curve.png").stat().st_size > 0
 
 
+def test_figures_show_in_jupyter_without_pyplot():
+    # IPython displays an object through its _repr_png_; a bare Figure has none.
+    png = loss_curve(History(loss=[2.0, 1.0]))._repr_png_()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
+
+
 def test_loss_curve_without_accuracy_has_one_axis():
     fig = loss_curve(History(loss=[2.0, 1.0]))
     assert len(fig.axes) == 1
