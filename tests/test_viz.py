@@ -515,7 +515,7 @@ def test_importing_needs_no_graphviz_and_drawing_names_the_extra():
     assert "pip install 'chainrule[viz]'" in out
 
 
-def test_the_mlp_example_from_the_readme_renders(tmp_path):
+def test_the_readme_example_runs(tmp_path):
     # The README's "Drawing graphs" example, run as written.
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Drawing graphs", 1)[1]

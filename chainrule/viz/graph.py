@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RANKDIRS", "GraphvizNotFound", "draw_dot", "format_number", "op_symbol", "render_svg", "save_svg"]
 
+# The directions `draw_dot` accepts: left to right, top to bottom, and their reverses.
 RANKDIRS = ("LR", "TB", "RL", "BT")
 
 _INSTALL_PACKAGE = "draw_dot needs the graphviz Python package: pip install 'chainrule[viz]'"
