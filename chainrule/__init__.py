@@ -1,9 +1,10 @@
 """chainrule: a scalar reverse-mode autodiff engine that makes backpropagation visible."""
 
-from . import data, nn, optim, plot
+from . import data, nn, optim, plot, viz
 from .engine import Value, is_grad_enabled, no_grad
 from .explain import Explanation, Path, explain
 from .gradcheck import GradcheckError, gradcheck
+from .viz import draw_dot
 
 __all__ = [
     "Explanation",
@@ -11,6 +12,7 @@ __all__ = [
     "Path",
     "Value",
     "data",
+    "draw_dot",
     "explain",
     "gradcheck",
     "is_grad_enabled",
@@ -18,5 +20,6 @@ __all__ = [
     "no_grad",
     "optim",
     "plot",
+    "viz",
 ]
 __version__ = "0.1.0"

@@ -1,6 +1,12 @@
-"""Seeing backpropagation: its steps one by one, and a neuron to play with."""
+"""Seeing backpropagation: graphs drawn with Graphviz, backward's steps one by one, and a
+neuron to play with.
 
+Drawing needs the `viz` extra (`pip install 'chainrule[viz]'`) and the Graphviz `dot`
+program only when a drawing is made, so importing this package needs neither.
+"""
+
+from .graph import GraphvizNotFound, draw_dot, save_svg
 from .playground import NeuronPlayground
 from .steps import backward_steps
 
-__all__ = ["NeuronPlayground", "backward_steps"]
+__all__ = ["GraphvizNotFound", "NeuronPlayground", "backward_steps", "draw_dot", "save_svg"]
