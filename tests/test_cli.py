@@ -1,9 +1,67 @@
+"""The `chainrule demo` command, run as a user runs it."""
+
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+
+import pytest
 
 
-def test_python_m_chainrule_demo_prints_the_worked_example():
-    out = subprocess.run(
-        [sys.executable, "-m", "chainrule", "demo"], capture_output=True, text=True, check=True, timeout=120
-    ).stdout
-    assert "dL/dw = 8" in out and "dL/db = 4" in out
+def demo(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "chainrule", "demo", *args], capture_output=True, text=True, timeout=300, cwd=cwd
+    )
+
+
+@pytest.fixture(scope="module")
+def short_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "out"
+    return out, demo("--out", str(out), "--steps", "30")
+
+
+def test_walks_through_the_worked_example(short_run):
+    _, run = short_run
+    assert run.returncode == 0, run.stderr
+    text = run.stdout
+    assert "L = 4" in text.replace("=     4", "= 4") or "= 4\n" in text
+    assert "dL/dw = dL/da · da/dz · dz/dw = 4 · 1 · 2 = 8" in text
+    assert "dL/db = dL/da · da/dz · dz/db = 4 · 1 · 1 = 4" in text
+    assert "da/dz = 1" in text  # a local derivative, read from the node
+
+
+def test_writes_every_file_and_prints_its_path(short_run):
+    out, run = short_run
+    names = ["graph.svg", "stepper.html", "loss.png", "boundary.png"]
+    for name in names:
+        path = out / name
+        assert path.stat().st_size > 0
+        assert str(path) in run.stdout
+    ET.parse(out / "graph.svg")  # a real SVG
+    assert (out / "loss.png").read_bytes().startswith(b"\x89PNG")
+    assert "training accuracy" in run.stdout
+
+
+def test_no_train_and_quiet(tmp_path):
+    run = demo("--out", str(tmp_path), "--no-train", "--quiet")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == [str(tmp_path / "graph.svg"), str(tmp_path / "stepper.html")]
+    assert not (tmp_path / "loss.png").exists()
+
+
+@pytest.mark.parametrize("args", [["--steps", "0"], ["--steps", "many"], ["--colour"], []])
+def test_bad_options_exit_non_zero_with_a_message(args, tmp_path):
+    run = demo(*args) if args else subprocess.run(
+        [sys.executable, "-m", "chainrule"], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 2
+    assert "usage: chainrule" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_unwritable_out_exits_non_zero_with_a_message(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    run = demo("--out", str(blocker / "sub"), "--no-train")
+    assert run.returncode == 1
+    assert run.stderr.startswith(f"chainrule demo: cannot write to {blocker / 'sub'}")
+    assert "Traceback" not in run.stderr
