@@ -2,7 +2,8 @@
 #   make demo   - the main job
 #   make test   - lint, type-check and the whole test suite (WITH_TORCH=1 adds the PyTorch oracle)
 # Each creates .venv, installs chainrule (editable) with the extras it needs, and
-# installs the Graphviz `dot` program when it is missing.
+# installs the Graphviz `dot` program when it is missing; `make test` also installs
+# Chromium and chromedriver, for the test that drives the stepper page in a browser.
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,7 @@ WITH_TORCH ?= 0
 TORCH := torch==2.13.0
 LINT_PATHS := chainrule tests $(wildcard benchmarks)
 
-.PHONY: demo test lint bench graphviz clean
+.PHONY: demo test lint bench graphviz chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +46,20 @@ graphviz:
 		exit 1; \
 	fi
 
-TEST_DEPS := graphviz $(VENV)/.installed-test
+# Headless Chromium for tests/test_stepper.py, which skips (and the rest runs) without it.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium (Debian packages chromium, chromium-driver) for the stepper's browser test"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null || \
+		echo "Could not install Chromium: the stepper's browser test will be skipped."; \
+	else \
+		echo "The stepper's browser test needs Chromium and chromedriver, and will be skipped without them."; \
+		echo "  Debian/Ubuntu: sudo apt-get install chromium chromium-driver"; \
+	fi
+
+TEST_DEPS := graphviz chromium $(VENV)/.installed-test
 ifeq ($(WITH_TORCH),1)
 TEST_DEPS += $(VENV)/.installed-torch
 endif

@@ -1,5 +1,5 @@
-"""Seeing backpropagation: graphs drawn with Graphviz, backward's steps one by one, and a
-neuron to play with.
+"""Seeing backpropagation: graphs drawn with Graphviz, backward's steps one by one, a page
+that steps through forward and backward, and a neuron to play with.
 
 Drawing needs the `viz` extra (`pip install 'chainrule[viz]'`) and the Graphviz `dot`
 program only when a drawing is made, so importing this package needs neither.
@@ -7,6 +7,15 @@ program only when a drawing is made, so importing this package needs neither.
 
 from .graph import GraphvizNotFound, draw_dot, save_svg
 from .playground import NeuronPlayground
+from .stepper import Stepper, save_stepper
 from .steps import backward_steps
 
-__all__ = ["GraphvizNotFound", "NeuronPlayground", "backward_steps", "draw_dot", "save_svg"]
+__all__ = [
+    "GraphvizNotFound",
+    "NeuronPlayground",
+    "Stepper",
+    "backward_steps",
+    "draw_dot",
+    "save_stepper",
+    "save_svg",
+]

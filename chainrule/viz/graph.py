@@ -162,8 +162,39 @@ def draw_dot(
         raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_dot: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")
+    return _draw(root, rankdir, highlight, group, show_local, color_grads)
+
+
+class _Shown(NamedTuple):
+    """What a Value's box shows in place of its own label and numbers (the stepper's frames).
+
+    `name` heads every box, labelled or not; `data` and `grad` are the texts
+    shown, and also set the width of their cells.
+    """
+
+    name: str
+    data: str
+    grad: str
+
+
+def _draw(
+    root: Value,
+    rankdir: str = "LR",
+    highlight: Value | Iterable[Value] | None = None,
+    group: bool = False,
+    show_local: bool = True,
+    color_grads: bool = False,
+    shown: dict[Value, _Shown] | None = None,
+) -> graphviz.Digraph:
+    """`draw_dot`, and with `shown` the stepper's variant: each box shows the given texts and
+    the parts a page changes per frame get SVG ids: v<i> for the i-th Value (oldest first),
+    op<i> for the operation that made it, r<i> for the arrow op<i> -> v<i>, and e<i>_<k>
+    for the arrow from its k-th parent into op<i>."""
     _require_graphviz()
     import graphviz as gv
+
+    def svg_id(name: str) -> dict[str, str]:
+        return {"id": name} if shown is not None else {}
 
     nodes = topological_order(root)[::-1]  # oldest first: inputs lead the drawing
     ids = {v: i for i, v in enumerate(nodes)}
@@ -223,10 +254,12 @@ def draw_dot(
         target = home(v)
         target.node(
             f"v{i}",
-            _value_label(v, kinds[v], lit(v), highlighting, fill),
+            _value_label(v, kinds[v], lit(v), highlighting, fill, shown[v] if shown is not None else None),
             shape="plain",
             fontcolor=_TEXT if lit(v) else _DIM_TEXT,
-            tooltip=gv.nohtml(_tooltip(v, kinds[v], owners, names)),
+            # A stepper's numbers change from frame to frame: its tooltips leave them out.
+            tooltip=gv.nohtml(_tooltip(v, kinds[v], owners, names, numbers=shown is None)),
+            **svg_id(f"v{i}"),
         )
         if v.is_leaf:
             continue
@@ -245,10 +278,11 @@ def draw_dot(
             height="0.3",
             margin="0.06,0.02",
             tooltip=gv.nohtml(f"operation {v.op}"),
+            **svg_id(f"op{i}"),
         )
-        edges.append((f"op{i}", f"v{i}", _edge_style(op_lit, highlighting, None)))
-        for p, local in zip(v.parents, v.local_grads):
-            attrs = _edge_style(lit(p), highlighting, local if show_local else None)
+        edges.append((f"op{i}", f"v{i}", _edge_style(op_lit, highlighting, None) | svg_id(f"r{i}")))
+        for k, (p, local) in enumerate(zip(v.parents, v.local_grads)):
+            attrs = _edge_style(lit(p), highlighting, local if show_local else None) | svg_id(f"e{i}_{k}")
             if home(p) is not target:
                 # A longer arrow out of a box lets the boxes of consecutive layers sit side by side.
                 attrs["minlen"] = "2"
@@ -420,8 +454,14 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _value_label(v: Value, kind: str, lit: bool, highlighting: bool, grad_fill: str | None) -> str:
-    """A Value's box: its label (if any) over its data and grad, styled by kind."""
+def _value_label(
+    v: Value, kind: str, lit: bool, highlighting: bool, grad_fill: str | None, shown: _Shown | None = None
+) -> str:
+    """A Value's box: its label (if any) over its data and grad, styled by kind.
+
+    With `shown`, its name heads the box (in italics when it is not the node's own
+    label) and its texts stand in for the numbers.
+    """
     style = _KINDS[kind]
     fill = grad_fill or style.fill
     border, width, faint = style.border, style.width, _FAINT_TEXT
@@ -429,11 +469,17 @@ def _value_label(v: Value, kind: str, lit: bool, highlighting: bool, grad_fill: 
         border, width = _HIGHLIGHT, 3
     elif not lit:
         fill, border, faint = (fill if grad_fill else "white"), _DIM, _DIM_TEXT
-    rows = [f'<TR><TD COLSPAN="2"><B>{_escape(v.label)}</B></TD></TR>'] if v.label else []
+    texts = (shown.data, shown.grad) if shown else (format_number(v.data), format_number(v.grad))
+    if v.label:
+        rows = [f'<TR><TD COLSPAN="2"><B>{_escape(v.label)}</B></TD></TR>']
+    elif shown:
+        rows = [f'<TR><TD COLSPAN="2"><I>{_escape(shown.name)}</I></TD></TR>']
+    else:
+        rows = []
     rows += [
         f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{faint}">{name}</FONT></TD>'
-        f'<TD ALIGN="RIGHT">{format_number(x)}</TD></TR>'
-        for name, x in (("data", v.data), ("grad", v.grad))
+        f'<TD ALIGN="RIGHT">{_escape(text)}</TD></TR>'
+        for name, text in zip(("data", "grad"), texts)
     ]
     return (
         f'<<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" STYLE="rounded" '
@@ -441,11 +487,11 @@ def _value_label(v: Value, kind: str, lit: bool, highlighting: bool, grad_fill: 
     )
 
 
-def _tooltip(v: Value, kind: str, owners: dict[Value, Module], names: dict[Module, str]) -> str:
+def _tooltip(v: Value, kind: str, owners: dict[Value, Module], names: dict[Module, str], numbers: bool = True) -> str:
     head = f"{v.label}: {kind}" if v.label else kind
     if v in owners:
         head += f" of {_module_title(owners[v], names)}"
-    text = f"{head}\ndata = {v.data!r}\ngrad = {v.grad!r}"
+    text = f"{head}\ndata = {v.data!r}\ngrad = {v.grad!r}" if numbers else head
     # Tooltips are Graphviz escStrings: a backslash in a label must stay a backslash.
     return text.replace("\\", "\\\\").replace("\n", "\\n")
 

@@ -1,0 +1,503 @@
+"""The stepper: forward and backward, one node at a time, on a self-contained web page.
+
+`Stepper(root)` shows the page inline in Jupyter; `save_stepper(root, path)` (or
+`Stepper(root).save(path)`) writes it to an HTML file that works offline: its
+drawing, script and styles are all inside it and it loads nothing.
+
+The page holds one drawing of the graph (`draw_dot`'s, laid out once, so nothing
+moves from frame to frame) and steps through it with Prev / Play / Next or the
+arrow keys:
+
+1. the start: only the leaves (inputs, parameters, constants) have values;
+2. the forward pass, one frame per operation in the order the graph was built:
+   the node's value appears in blue, and so do the local derivatives on the
+   arrows into it (the engine computes them with the value);
+3. the backward pass, one frame per step of `backward_steps(root)`, in the order
+   `backward` takes them: the node's gradient goes back along its arrows in red,
+   and each parent's grad grows by it times the local derivative,
+   `grad(z) += grad(a) · da/dz = 4 · 1 = 4`.
+
+Every number comes from the nodes (data, `local_grads`) and from `backward_steps`,
+as for a fresh `backward()`: the graph's own `.grad` fields are neither read nor
+changed. Unlabelled nodes are called by the names `explain` gives them (`mul₁`).
+A graph of more than `MAX_NODES` nodes is refused: its hundreds of frames would be
+too many to follow; draw it with `draw_dot` instead.
+
+    >>> x, w, b, y = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b"), Value(5.0, "y")
+    >>> z = w * x + b; z.label = "z"
+    >>> a = z.relu(); a.label = "a"
+    >>> L = (a - y) ** 2; L.label = "L"
+    >>> save_stepper(L, "neuron.html")   # doctest: +SKIP
+    PosixPath('neuron.html')
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..engine import Value, topological_order
+from ..explain import _bare, node_names
+from .graph import _SUPERSCRIPTS, _draw, _Shown, format_number, render_svg
+from .steps import BackwardStep, backward_steps
+
+__all__ = ["MAX_NODES", "Stepper", "save_stepper"]
+
+# Past this many nodes the page is refused: at two frames per operation no learner follows it,
+# and the page passes 400 KB.
+MAX_NODES = 150
+
+_PENDING = "?"  # a value the forward pass has not reached yet
+_INFIX = {"+": "+", "-": "-", "*": "·", "/": "/"}
+_LEAVES_LISTED = 8  # leaves named on the first frame; the rest are counted
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """One frame of the page: what it says, which node's step it is, and what changes.
+
+    `data` and `grad` map a node's index in the drawing (v<i>, oldest first) to the
+    text its box shows from this frame on; the page replays them from the start.
+    """
+
+    phase: str  # "start", "forward" or "backward"
+    caption: str
+    lines: tuple[str, ...]  # the step's equations, in numbers
+    node: int | None
+    data: dict[int, str]
+    grad: dict[int, str]
+
+
+class Stepper:
+    """A page that steps through the forward and backward passes of the graph ending at `root`.
+
+    In Jupyter it shows itself inline; `.save(path)` writes it as one HTML file;
+    `.html` is the page's text and `.root` the Value it steps to. The page is built
+    when the Stepper is made, so it shows the graph as it was then.
+
+        >>> L = ((Value(3.0, "w") * Value(2.0, "x") + Value(1.0, "b")).relu() - 5) ** 2
+        >>> Stepper(L)   # doctest: +SKIP
+
+    Raises ValueError for a graph of more than `MAX_NODES` nodes, and
+    `GraphvizNotFound` when the Graphviz `dot` program is missing.
+    """
+
+    def __init__(self, root: Value) -> None:
+        if not isinstance(root, Value):
+            raise TypeError(f"Stepper: root must be a Value, got {type(root).__name__}")
+        nodes = topological_order(root)[::-1]  # oldest first, the order of the forward pass
+        names = node_names(root)
+        if len(nodes) > MAX_NODES:
+            raise ValueError(
+                f"Stepper: the graph of {names[root]!r} has {len(nodes)} nodes, more than the "
+                f"{MAX_NODES} a stepper can show one step at a time; draw it whole with "
+                "chainrule.draw_dot(root), or step through a smaller graph"
+            )
+        self.root = root
+        frames = _frames(root, nodes, names)
+        svg = render_svg(_draw(root, shown=_template(nodes, names, frames)))
+        # Room for the drawing, the controls, two lines of caption and the equation (7 lines at most).
+        self._height = round(_svg_height_px(svg)) + 260 + 30 * min(7, max(len(f.lines) for f in frames))
+        self.html: str = _page(names[root], _inline(svg), frames)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to `path` (one self-contained HTML file) and return the path."""
+        out = Path(path)
+        out.write_text(self.html, encoding="utf-8")
+        return out
+
+    def _repr_html_(self) -> str:
+        # In an iframe of its own the page's ids, styles and keys cannot meet the notebook's
+        # or another Stepper's; the sandbox lets its script run, with no access to the notebook.
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
+            f'title="chainrule stepper" style="width: 100%; height: {self._height}px; border: 1px solid #e5e7eb">'
+            "</iframe>"
+        )
+
+    def __repr__(self) -> str:
+        return f"Stepper({self.root!r})"
+
+
+def save_stepper(root: Value, path: str | os.PathLike[str]) -> Path:
+    """Write a page stepping through the forward and backward passes of `root` to `path`.
+
+    One self-contained HTML file (no network needed); see `Stepper`. Returns the path written.
+
+        >>> save_stepper(L, "neuron.html")   # doctest: +SKIP
+        PosixPath('neuron.html')
+    """
+    return Stepper(root).save(path)
+
+
+# -- the frames ----------------------------------------------------------------------
+
+
+def _frames(root: Value, nodes: list[Value], names: dict[Value, str]) -> list[_Frame]:
+    """The start, a frame per operation forward, then a frame per backward step."""
+    index = {v: i for i, v in enumerate(nodes)}
+    leaves = [v for v in nodes if v.is_leaf]
+    frames = [_start(root, leaves, names, {index[v]: format_number(v.data) for v in leaves})]
+    frames += [_forward(v, v is root, names, index) for v in nodes if not v.is_leaf]
+    steps = list(backward_steps(root))
+    frames += [_backward(step, step is steps[-1], root, names, index) for step in steps]
+    return frames
+
+
+def _forward(v: Value, last: bool, names: dict[Value, str], index: dict[Value, int]) -> _Frame:
+    """The frame that computes v: its value and the local derivatives that come with it."""
+    name, one = names[v], len(v.parents) == 1
+    locals_ = _and([f"{_derivative(names, v, p)} = {format_number(g)}" for p, g in zip(v.parents, v.local_grads)])
+    caption = (
+        f"Forward pass: compute {name} from {_and(_unique(names[p] for p in v.parents))}, "
+        f"and the local {'derivative' if one else 'derivatives'} {locals_} "
+        f"on the {'arrow' if one else 'arrows'} into it (backward will use {'it' if one else 'them'})."
+    )
+    if last:
+        caption += f" {name} is the output: the forward pass is done."
+    return _Frame("forward", caption, (_forward_line(v, names),), index[v], {index[v]: format_number(v.data)}, {})
+
+
+def _backward(step: BackwardStep, last: bool, root: Value, names: dict[Value, str], index: dict[Value, int]) -> _Frame:
+    """The frame of one backward step: grad(node) times each local derivative, added to a parent's grad."""
+    node, upstream = names[step.node], format_number(step.grad)
+    lines, grad = [], {}
+    if step.node is root:
+        lines.append(f"grad({node}) = {upstream}   (d{_bare(node)}/d{_bare(node)}: backward starts here)")
+        grad[index[root]] = upstream
+        caption = f"Backward pass, from the output: grad({node}) = {upstream}."
+    else:
+        caption = f"Backward pass: grad({node}) = {upstream} is complete (every node using {node} has sent its share)."
+    caption += f" It goes back to {_and(_unique(names[c.parent] for c in step.contributions))}"
+    caption += ", times the local derivative on each arrow."
+    for c in step.contributions:
+        parent = names[c.parent]
+        line = (
+            f"grad({parent}) += grad({node}) · {_derivative(names, step.node, c.parent)} = "
+            f"{_factor(step.grad)} · {_factor(c.local_grad)} = {format_number(c.amount)}"
+        )
+        if c.accumulates:
+            line += f", so grad({parent}) = {format_number(c.grad_before)} + {_factor(c.amount)}"
+            line += f" = {format_number(c.grad_after)}"
+        lines.append(line)
+        grad[index[c.parent]] = format_number(c.grad_after)
+    adding = _unique(names[c.parent] for c in step.contributions if c.accumulates)
+    if adding:
+        have = "has" if len(adding) == 1 else "have"
+        caption += f" {_and(adding)} {have} a gradient from another path already: the contributions add up (+=)."
+    if last:
+        caption += f" That was the last step: every grad is now d{_bare(names[root])}/d(that value)."
+    return _Frame("backward", caption, tuple(lines), index[step.node], {}, grad)
+
+
+def _start(root: Value, leaves: list[Value], names: dict[Value, str], data: dict[int, str]) -> _Frame:
+    given = [v for v in leaves if not v.is_constant]
+    shown = [f"{names[v]} = {format_number(v.data)}" for v in given[:_LEAVES_LISTED]]
+    if len(given) > _LEAVES_LISTED:
+        shown.append(f"and {len(given) - _LEAVES_LISTED} more")
+    if root.is_leaf:
+        caption = f"{names[root]} is a leaf: there is nothing to compute, and its grad is 1."
+    else:
+        caption = (
+            "Before the forward pass only the leaves have values. "
+            "Next computes each node from its inputs, in the order the graph was built; then backward "
+            "sends the gradient of the output back through the graph."
+        )
+    return _Frame("start", caption, (", ".join(shown),) if shown else (), None, data, {})
+
+
+def _forward_line(v: Value, names: dict[Value, str]) -> str:
+    """'z = mul₁ + b = 6 + 1 = 7': the node's op on its inputs' names, then on their values."""
+    symbols = _expression(v.op, [names[p] for p in v.parents], _bare)
+    numbers = _expression(v.op, [format_number(p.data) for p in v.parents], _parenthesize_negative)
+    middle = [symbols] if symbols == numbers else [symbols, numbers]
+    return " = ".join([names[v], *middle, format_number(v.data)])
+
+
+def _expression(op: str, args: list[str], operand: Callable[[str], str]) -> str:
+    """An op applied to its arguments as a learner writes it: 'a · b', 'relu(z)', 'a²'.
+
+    `operand` wraps an argument that stands next to an operator ('(-2) · 3'); inside a
+    function's parentheses ('relu(-2)') arguments stand as they are.
+    """
+    if op in _INFIX and len(args) == 2:
+        return f"{operand(args[0])} {_INFIX[op]} {operand(args[1])}"
+    if op == "neg":
+        return f"-{operand(args[0])}"
+    if op == "abs":
+        return f"|{args[0]}|"
+    if op == "**" and len(args) == 2:
+        return f"{operand(args[0])}^{operand(args[1])}"
+    if op.startswith("**"):
+        exponent = op[2:]
+        power = exponent.translate(_SUPERSCRIPTS) if exponent.lstrip("-").isdigit() else f"^{exponent}"
+        return operand(args[0]) + power
+    if op == "linear":  # parents are (*weights, *inputs, bias)
+        n = len(args) // 2
+        products = [f"{operand(w)}·{operand(x)}" for w, x in zip(args[:n], args[n : 2 * n])]
+        return " + ".join([*products, operand(args[-1])])
+    if op == "logsumexp":
+        return "log(" + " + ".join(f"exp({a})" for a in args) + ")"
+    return f"{op}({', '.join(args)})"
+
+
+def _derivative(names: dict[Value, str], upper: Value, lower: Value) -> str:
+    return f"d{_bare(names[upper])}/d{_bare(names[lower])}"
+
+
+def _factor(x: float) -> str:
+    """A number as a factor: negative ones in parentheses, 4 · (-1)."""
+    return _parenthesize_negative(format_number(x))
+
+
+def _parenthesize_negative(number: str) -> str:
+    return f"({number})" if number.startswith("-") else number
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# -- the page ------------------------------------------------------------------------
+
+
+def _template(nodes: list[Value], names: dict[Value, str], frames: list[_Frame]) -> dict[Value, _Shown]:
+    """What each box shows when Graphviz lays the drawing out: the widest text it will ever
+    show, so every later text fits in the box without moving anything."""
+    data: dict[int, list[str]] = {i: [_PENDING] for i in range(len(nodes))}
+    grad: dict[int, list[str]] = {i: [""] for i in range(len(nodes))}
+    for f in frames:
+        for i, text in f.data.items():
+            data[i].append(text)
+        for i, text in f.grad.items():
+            grad[i].append(text)
+    return {
+        v: _Shown(names[v], max(data[i], key=_text_width), max(grad[i], key=_text_width)) for i, v in enumerate(nodes)
+    }
+
+
+def _text_width(text: str) -> float:
+    """A rough width in digits: signs and points are narrower than digits in the fonts used."""
+    return sum(0.5 if c in ".-+" else 1.0 for c in text)
+
+
+def _inline(svg: str) -> str:
+    """The SVG as an HTML page holds it: no XML prolog, comments or namespace declarations
+    (HTML knows them), so the page names no web address at all."""
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
+    return re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg)
+
+
+def _svg_height_px(svg: str) -> float:
+    match = re.search(r'<svg[^>]*\bheight="([\d.]+)pt"', svg)
+    return float(match.group(1)) * 4 / 3 if match else 400.0
+
+
+def _page(title: str, svg: str, frames: list[_Frame]) -> str:
+    data = json.dumps([asdict(f) for f in frames], ensure_ascii=False, separators=(",", ":"))
+    # Inside <script>, "</" could end the element early; JSON allows "<\/" for it.
+    data = data.replace("</", "<\\/")
+    first = frames[0]
+    return _PAGE.format(
+        title=html.escape(title),
+        count=len(frames),
+        caption=html.escape(first.caption),
+        svg=svg,
+        frames=data,
+        style=_STYLE,
+        script=_SCRIPT,
+    )
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>chainrule stepper: {title}</title>
+<style>{style}</style>
+</head>
+<body>
+<header>
+<h1>Forward and backward through <span class="name">{title}</span></h1>
+<div class="controls">
+<button type="button" id="prev" title="previous step (left arrow key)">&#9664; Prev</button>
+<button type="button" id="play" title="play or pause">&#9654; Play</button>
+<button type="button" id="next" title="next step (right arrow key)">Next &#9654;</button>
+<span id="counter">step 1 of {count}</span>
+<span id="phase" class="phase start">start</span>
+</div>
+<p id="caption" aria-live="polite">{caption}</p>
+<div id="equation"></div>
+</header>
+<main id="drawing" class="start">
+{svg}
+</main>
+<p class="keys">Keys: &larr; and &rarr; step, Home and End jump to the ends.
+<span class="fwd">Blue</span>: the forward pass computes a value.
+<span class="bwd">Red</span>: the backward pass sends a gradient back.
+Numbers have 4 significant digits.</p>
+<script type="application/json" id="frames">{frames}</script>
+<script>{script}</script>
+</body>
+</html>
+"""
+
+_STYLE = """
+:root { --blue: #2563eb; --blue-light: #dbeafe; --red: #dc2626; --red-light: #fee2e2; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+  color: #111827; margin: 12px 16px; background: white; }
+h1 { font-size: 1.15rem; margin: 0 0 8px; font-weight: 600; }
+.controls { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+button { font: inherit; padding: 4px 12px; border: 1px solid #9ca3af; border-radius: 6px;
+  background: #f9fafb; cursor: pointer; }
+button:hover:not(:disabled) { background: #e5e7eb; }
+button:disabled { color: #9ca3af; cursor: default; }
+#counter { margin-left: 6px; color: #374151; font-variant-numeric: tabular-nums; }
+.phase { padding: 2px 10px; border-radius: 999px; font-size: 0.85rem; font-weight: 600;
+  background: #f3f4f6; color: #374151; }
+.phase.forward { background: var(--blue-light); color: var(--blue); }
+.phase.backward { background: var(--red-light); color: var(--red); }
+#caption { margin: 10px 0 6px; max-width: 70em; box-sizing: border-box; }
+#equation { font: 1.15rem/1.6 "DejaVu Sans Mono", Menlo, Consolas, monospace; box-sizing: border-box;
+  max-height: 11.2em; overflow-y: auto;
+  padding: 4px 10px; border-left: 4px solid #d1d5db; background: #f9fafb; white-space: pre-wrap; }
+#equation.forward { border-color: var(--blue); }
+#equation.backward { border-color: var(--red); }
+#drawing { margin-top: 10px; }
+#drawing svg { max-width: 100%; height: auto; }
+#drawing.forward { --step: var(--blue); --step-light: var(--blue-light); }
+#drawing.backward { --step: var(--red); --step-light: var(--red-light); }
+#drawing .todo { opacity: 0.3; }
+#drawing g.edge.todo text { visibility: hidden; }
+#drawing g.node.cur path[fill="none"], #drawing g.edge.cur path { stroke: var(--step); stroke-width: 3px; }
+#drawing g.node.cur ellipse { stroke: var(--step); stroke-width: 2px; fill: var(--step-light); }
+#drawing g.edge.cur polygon { stroke: var(--step); fill: var(--step); }
+#drawing g.edge.cur text { fill: var(--step); font-weight: bold; }
+#drawing text.fresh { fill: var(--step); font-weight: bold; }
+.keys { color: #6b7280; font-size: 0.85rem; }
+.fwd { color: var(--blue); font-weight: 600; }
+.bwd { color: var(--red); font-weight: 600; }
+"""
+
+# Frame k is drawn by replaying the texts of frames 0..k onto the drawing, then marking
+# frame k's node and the texts it changed.
+_SCRIPT = """
+"use strict";
+(function () {
+  const frames = JSON.parse(document.getElementById("frames").textContent);
+  const drawing = document.getElementById("drawing");
+  const $ = (id) => document.getElementById(id);
+  const parts = [];
+  const part = (i) => (parts[i] = parts[i] || { ins: [] });
+  for (const g of drawing.querySelectorAll("g.node, g.edge")) {
+    let m;
+    if ((m = /^v(\\d+)$/.exec(g.id))) {
+      const texts = g.querySelectorAll("text");  // a box ends with: data, its value, grad, its value
+      Object.assign(part(+m[1]), { box: g, data: texts[texts.length - 3], grad: texts[texts.length - 1] });
+    } else if ((m = /^op(\\d+)$/.exec(g.id))) {
+      part(+m[1]).op = g;
+    } else if ((m = /^r(\\d+)$/.exec(g.id))) {
+      part(+m[1]).out = g;
+    } else if ((m = /^e(\\d+)_\\d+$/.exec(g.id))) {
+      part(+m[1]).ins.push(g);
+    }
+  }
+  // Graphviz placed the widest text each cell will show; anchor numbers at the right edge.
+  for (const p of parts) {
+    for (const t of [p.data, p.grad]) {
+      const width = t.getComputedTextLength();
+      if (width > 0) {
+        t.setAttribute("x", parseFloat(t.getAttribute("x")) + width);
+        t.setAttribute("text-anchor", "end");
+      }
+    }
+  }
+  let k = 0;
+  let timer = null;
+
+  function show(i) {
+    k = Math.max(0, Math.min(frames.length - 1, i));
+    const data = {}, grad = {};
+    for (let j = 0; j <= k; j++) {
+      Object.assign(data, frames[j].data);
+      Object.assign(grad, frames[j].grad);
+    }
+    const f = frames[k];
+    parts.forEach((p, i) => {
+      p.data.textContent = i in data ? data[i] : "?";
+      p.grad.textContent = i in grad ? grad[i] : "";
+      p.data.classList.toggle("fresh", i in f.data && f.phase !== "start");
+      p.grad.classList.toggle("fresh", i in f.grad);
+      for (const g of [p.box, p.op, p.out, ...p.ins]) {
+        if (!g) continue;
+        g.classList.toggle("todo", !(i in data));
+        g.classList.toggle("cur", i === f.node);
+      }
+    });
+    drawing.className = f.phase;
+    $("equation").className = f.phase;
+    $("equation").replaceChildren(...f.lines.map((line) => {
+      const div = document.createElement("div");
+      div.textContent = line;
+      return div;
+    }));
+    $("caption").textContent = f.caption;
+    $("phase").textContent = f.phase === "start" ? "start" : f.phase + " pass";
+    $("phase").className = "phase " + f.phase;
+    $("counter").textContent = "step " + (k + 1) + " of " + frames.length;
+    $("prev").disabled = k === 0;
+    $("next").disabled = k === frames.length - 1;
+  }
+
+  function pause() {
+    clearInterval(timer);
+    timer = null;
+    $("play").innerHTML = "&#9654; Play";
+  }
+  function play() {
+    if (timer) return pause();
+    if (k === frames.length - 1) show(0);
+    $("play").innerHTML = "&#10074;&#10074; Pause";
+    timer = setInterval(() => {
+      show(k + 1);
+      if (k === frames.length - 1) pause();
+    }, 1200);
+  }
+  function go(i) {
+    pause();
+    show(i);
+  }
+
+  $("prev").addEventListener("click", () => go(k - 1));
+  $("next").addEventListener("click", () => go(k + 1));
+  $("play").addEventListener("click", play);
+  document.addEventListener("keydown", (e) => {
+    const to = { ArrowRight: k + 1, ArrowLeft: k - 1, Home: 0, End: frames.length - 1 }[e.key];
+    if (to === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    go(to);
+  });
+  // Reserve the room the longest caption and equation take (a long one scrolls), so the
+  // drawing never moves.
+  for (const id of ["caption", "equation"]) {
+    let tallest = 0;
+    frames.forEach((f, i) => {
+      show(i);
+      tallest = Math.max(tallest, $(id).offsetHeight);
+    });
+    $(id).style.minHeight = tallest + "px";
+  }
+  show(0);
+})();
+"""
