@@ -7,6 +7,7 @@ terminal, its graph and stepper page, then an MLP trained on two moons, with plo
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from .engine import Value, topological_order
 from .explain import explain, node_names
 from .viz.graph import GraphvizNotFound
+from .viz.stepper import forward_equation
 
 __all__ = ["main", "run_demo", "worked_example"]
 
@@ -37,10 +39,10 @@ def _walkthrough(nodes: dict[str, Value]) -> None:
     loss = nodes["L"]
     names = node_names(loss)
     order = [v for v in reversed(topological_order(loss)) if not v.is_leaf]  # the forward pass
-    print("1. One ReLU neuron: x = 2, w = 3, b = 1, target y = 5, L = (relu(w·x + b) − y)²")
+    print("1. One ReLU neuron: x = 2, w = 3, b = 1, target y = 5, L = (relu(w·x + b) - y)²")
     print("\n   Forward pass")
     for v in order:
-        print(f"     {names[v]:>5} = {_formula(v, names):<14} = {v.data:g}")
+        print(f"     {forward_equation(v, names)}")
     print("\n   Local derivatives, stored on each node as it was computed")
     for v in order[::-1]:
         edges = "   ".join(f"d{names[v]}/d{names[p]} = {d:g}" for p, d in zip(v.parents, v.local_grads))
@@ -48,15 +50,6 @@ def _walkthrough(nodes: dict[str, Value]) -> None:
     print("\n   Gradients: the chain rule multiplies local derivatives along each path")
     for leaf in ("w", "b"):
         print(f"     {explain(loss, nodes[leaf])}")
-
-
-def _formula(v: Value, names: dict[Value, str]) -> str:
-    args = [names[p] for p in v.parents]
-    if v.op.startswith("**") and len(args) == 1:
-        return f"{args[0]}{v.op}"
-    if len(args) == 2 and v.op in ("+", "-", "*", "/", "**"):
-        return f" {v.op} ".join(args)
-    return f"{v.op}({', '.join(args)})"
 
 
 def run_demo(out: Path, *, steps: int = 100, train: bool = True, quiet: bool = False) -> list[Path]:
@@ -138,6 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         written = run_demo(args.out, steps=args.steps, train=not args.no_train, quiet=args.quiet)
+    except BrokenPipeError:  # the reader went away (chainrule demo | head): nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as exc:
         print(f"chainrule demo: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1

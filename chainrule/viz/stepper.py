@@ -160,7 +160,7 @@ def _forward(v: Value, last: bool, names: dict[Value, str], index: dict[Value, i
     )
     if last:
         caption += f" {name} is the output: the forward pass is done."
-    return _Frame("forward", caption, (_forward_line(v, names),), index[v], {index[v]: format_number(v.data)}, {})
+    return _Frame("forward", caption, (forward_equation(v, names),), index[v], {index[v]: format_number(v.data)}, {})
 
 
 def _backward(step: BackwardStep, last: bool, root: Value, names: dict[Value, str], index: dict[Value, int]) -> _Frame:
@@ -211,7 +211,7 @@ def _start(root: Value, leaves: list[Value], names: dict[Value, str], data: dict
     return _Frame("start", caption, (", ".join(shown),) if shown else (), None, data, {})
 
 
-def _forward_line(v: Value, names: dict[Value, str]) -> str:
+def forward_equation(v: Value, names: dict[Value, str]) -> str:
     """'z = mul₁ + b = 6 + 1 = 7': the node's op on its inputs' names, then on their values."""
     symbols = _expression(v.op, [names[p] for p in v.parents], _bare)
     numbers = _expression(v.op, [format_number(p.data) for p in v.parents], _parenthesize_negative)
