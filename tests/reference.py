@@ -95,3 +95,26 @@ def assert_matches_torch(fn: Callable[..., Any], inputs: Sequence[float], rel: f
     assert close(ours, theirs, rel, atol), f"value: chainrule {ours!r}, torch {theirs!r}"
     for i, (g, t) in enumerate(zip(our_grads, their_grads)):
         assert close(g, t, rel, atol), f"grad of input {i}: chainrule {g!r}, torch {t!r}"
+
+
+SEED_NODES = ("x", "w", "b", "y", "wx", "z", "a", "a-y", "L")
+
+
+def seed_example(labels: Sequence[str] = ("z", "a", "L"), backward: bool = False) -> dict[str, Value]:
+    """The seed texts' ReLU neuron: x=2, w=3, b=1, y=5, z = w*x + b, a = relu(z), L = (a - y)**2.
+
+    Returns every node by name (`SEED_NODES`); the leaves are labelled, and of the
+    others those named in `labels`. With `backward`, L.backward() has run.
+    """
+    x, w, b, y = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b"), Value(5.0, "y")
+    wx = w * x
+    z = wx + b
+    a = z.relu()
+    d = a - y
+    loss = d**2
+    nodes = dict(zip(SEED_NODES, (x, w, b, y, wx, z, a, d, loss)))
+    for name in labels:
+        nodes[name].label = name
+    if backward:
+        loss.backward()
+    return nodes

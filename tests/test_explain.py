@@ -7,19 +7,15 @@ from hypothesis import assume, given
 
 from chainrule import Explanation, Path, Value, explain
 from chainrule.explain import node_names
+from tests import reference
 from tests.reference import CHAINRULE_OPS
 from tests.test_properties import build, inputs, steps
 
 
 def seed_example(label_intermediates=True):
-    """Seed 004: x=2, w=3, b=1, y=5, z = w*x + b, a = relu(z), L = (a - y)^2."""
-    x, w, b, y = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b"), Value(5.0, "y")
-    z = w * x + b
-    a = z.relu()
-    L = (a - y) ** 2
-    if label_intermediates:
-        z.label, a.label, L.label = "z", "a", "L"
-    return x, w, b, y, z, a, L
+    """Seed 004 as a tuple (x, w, b, y, z, a, L), before backward."""
+    n = reference.seed_example(labels=("z", "a", "L") if label_intermediates else ())
+    return tuple(n[k] for k in ("x", "w", "b", "y", "z", "a", "L"))
 
 
 def assert_factors_read_from_nodes(path):

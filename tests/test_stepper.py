@@ -31,19 +31,14 @@ from chainrule.engine import topological_order
 from chainrule.viz import Stepper, backward_steps, save_stepper
 from chainrule.viz.graph import format_number
 from chainrule.viz.stepper import MAX_NODES
+from tests import reference
 from tests.reference import CHAINRULE_OPS
 from tests.test_properties import build, inputs, steps
 
 
 def seed_example() -> tuple[Value, dict[str, Value]]:
-    x, w, b, y = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b"), Value(5.0, "y")
-    z = w * x + b
-    z.label = "z"
-    a = z.relu()
-    a.label = "a"
-    L = (a - y) ** 2
-    L.label = "L"
-    return L, {"x": x, "w": w, "b": b, "y": y, "z": z, "a": a, "L": L}
+    nodes = reference.seed_example()
+    return nodes["L"], nodes
 
 
 # -- reading the page back -----------------------------------------------------------

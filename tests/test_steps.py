@@ -8,17 +8,14 @@ from hypothesis import assume, given
 from chainrule import Value
 from chainrule.engine import topological_order
 from chainrule.viz import backward_steps
+from tests import reference
 from tests.reference import CHAINRULE_OPS
 from tests.test_properties import build, inputs, steps
 
 
 def test_seed_example_steps():
-    x, w, b, y = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b"), Value(5.0, "y")
-    wx = w * x
-    z = wx + b
-    a = z.relu()
-    d = a - y
-    L = d**2
+    n = reference.seed_example(labels=())
+    x, w, wx, z, a, d, L = (n[k] for k in ("x", "w", "wx", "z", "a", "a-y", "L"))
     got = list(backward_steps(L))
     assert [s.node for s in got] == [L, d, a, z, wx]
     assert [s.grad for s in got] == [1.0, 4.0, 4.0, 4.0, 4.0]

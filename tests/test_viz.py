@@ -23,6 +23,7 @@ from chainrule.engine import topological_order
 from chainrule.nn import MLP, Neuron
 from chainrule.viz import GraphvizNotFound, save_svg
 from chainrule.viz.graph import format_number, op_symbol, render_svg
+from tests import reference
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_TITLE = "{http://www.w3.org/1999/xlink}title"
@@ -113,19 +114,7 @@ def rgb(color: str) -> tuple[int, int, int]:
 
 
 def seed_example() -> dict[str, Value]:
-    x, w, b, y = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b"), Value(5.0, "y")
-    wx = w * x
-    wx.label = "wx"
-    z = wx + b
-    z.label = "z"
-    a = z.relu()
-    a.label = "a"
-    d = a - y
-    d.label = "a-y"
-    L = d**2
-    L.label = "L"
-    L.backward()
-    return {v.label: v for v in (x, w, b, y, wx, z, a, d, L)}
+    return reference.seed_example(labels=("wx", "z", "a", "a-y", "L"), backward=True)
 
 
 def mlp_graph(seed: int = 0) -> tuple[MLP, Value]:
