@@ -27,6 +27,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from itertools import pairwise
 from operator import mul
 from typing import Any
 
@@ -49,9 +50,9 @@ def moons(n: int = 100, noise: float = 0.1, seed: int = 1337) -> tuple[list[list
         (1.0 - math.cos(math.pi * i / (n_in - 1)), 0.5 - math.sin(math.pi * i / (n_in - 1)), 1.0) for i in range(n_in)
     ]
     rng.shuffle(points)
-    X = [[px + rng.gauss(0.0, noise), py + rng.gauss(0.0, noise)] for px, py, _ in points]
-    y = [label for _, _, label in points]
-    return X, y
+    xs = [[px + rng.gauss(0.0, noise), py + rng.gauss(0.0, noise)] for px, py, _ in points]
+    ys = [label for _, _, label in points]
+    return xs, ys
 
 
 def initial_weights(seed: int = 1337) -> list[tuple[list[list[float]], list[float]]]:
@@ -59,7 +60,7 @@ def initial_weights(seed: int = 1337) -> list[tuple[list[list[float]], list[floa
     rng = random.Random(seed)
     return [
         ([[rng.uniform(-1.0, 1.0) for _ in range(nin)] for _ in range(nout)], [0.0] * nout)
-        for nin, nout in zip(SIZES, SIZES[1:])
+        for nin, nout in pairwise(SIZES)
     ]
 
 
@@ -80,10 +81,10 @@ def w1_chainrule(weights: Any) -> Callable[[int], float]:
             for w, v in zip(neuron.w, row):
                 w.data = v
             neuron.b.data = b
-    X, y = moons()
+    xs, y = moons()
 
     def step(k: int) -> float:
-        inputs = [list(map(Value, xrow)) for xrow in X]
+        inputs = [list(map(Value, xrow)) for xrow in xs]
         scores = [model(x)[0] for x in inputs]
         losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
@@ -111,10 +112,10 @@ def w1_micrograd(weights: Any) -> Callable[[int], float]:
             for w, v in zip(neuron.w, row):
                 w.data = v
             neuron.b.data = b
-    X, y = moons()
+    xs, y = moons()
 
     def step(k: int) -> float:
-        inputs = [list(map(Value, xrow)) for xrow in X]
+        inputs = [list(map(Value, xrow)) for xrow in xs]
         scores = list(map(model, inputs))  # micrograd's last Layer returns a bare Value
         losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
@@ -134,15 +135,15 @@ def w1_micrograd(weights: Any) -> Callable[[int], float]:
 def w1_floats(weights: Any) -> Callable[[int], float]:
     """The same step by hand: forward, backward and update in plain Python floats."""
     layers = [([list(row) for row in rows], list(biases)) for rows, biases in weights]
-    X, y = moons()
+    xs, y = moons()
     last = len(layers) - 1
 
     def step(k: int) -> float:
         grad_w = [[[0.0] * len(row) for row in rows] for rows, _ in layers]
         grad_b = [[0.0] * len(biases) for _, biases in layers]
-        inv_n = 1.0 / len(X)
+        inv_n = 1.0 / len(xs)
         loss = 0.0
-        for x, yi in zip(X, y):
+        for x, yi in zip(xs, y):
             acts = [x]
             for li, (rows, biases) in enumerate(layers):
                 z = [sum(map(mul, row, acts[-1]), b) for row, b in zip(rows, biases)]
@@ -196,12 +197,12 @@ def w1_torch(weights: Any) -> Callable[[int], float]:
     for rows, biases in weights:
         params.append(torch.tensor(rows, dtype=torch.float64, requires_grad=True))
         params.append(torch.tensor(biases, dtype=torch.float64, requires_grad=True))
-    X_list, y_list = moons()
-    X = torch.tensor(X_list, dtype=torch.float64)
+    xs_list, y_list = moons()
+    xs = torch.tensor(xs_list, dtype=torch.float64)
     y = torch.tensor(y_list, dtype=torch.float64)
 
     def step(k: int) -> float:
-        h = X
+        h = xs
         for i in range(0, len(params), 2):
             h = h @ params[i].T + params[i + 1]
             if i + 2 < len(params):
@@ -317,7 +318,7 @@ def run_w2(engine: str, n_ops: int = W2_OPS) -> dict[str, Any]:
     else:
         from chainrule import Value  # type: ignore[assignment]
     start = time.perf_counter()
-    leaf_nodes, out = build_dag(Value, leaves, program)
+    _, out = build_dag(Value, leaves, program)
     built = time.perf_counter()
     out.backward()
     end = time.perf_counter()
@@ -366,10 +367,10 @@ def run_memory(engine: str) -> dict[str, Any]:
 
         model = MLP(2, SIZES[1:], seed=0)  # type: ignore[call-arg]
         score = lambda x: model(x)[0]  # noqa: E731
-    X, y = moons()
+    xs, y = moons()
     params = model.parameters()
     tracemalloc.start()
-    inputs = [list(map(Value, xrow)) for xrow in X]
+    inputs = [list(map(Value, xrow)) for xrow in xs]
     scores = list(map(score, inputs))
     losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
@@ -400,8 +401,9 @@ def run_check(engine: str) -> dict[str, Any]:
         assert len(params[name]) == len(params["chainrule"]) == 337
         worst[f"W1 {name}"] = max(diffs)
 
-    from chainrule import Value as CValue
     from micrograd.engine import Value as MValue
+
+    from chainrule import Value as CValue
 
     leaves, program = random_dag(20_000, W2_SEED)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), dag_depth(len(leaves), program) + 1000))

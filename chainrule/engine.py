@@ -341,15 +341,15 @@ class Value:
 
 def _interior_nodes(root: Value) -> list[Value]:
     """The non-leaf nodes `root` depends on (itself included), newest first, grads set to -0.0."""
+    mark = float("-0.0")
     order = [root]
-    seen = {root}
-    root.grad = -0.0
+    root.grad = mark
+    append = order.append
     for v in order:  # the list grows as the walk finds nodes: iterative, breadth first
         for parent in v._prev:
-            if parent._prev and parent not in seen:
-                seen.add(parent)
-                parent.grad = -0.0
-                order.append(parent)
+            if parent._prev and parent.grad is not mark:
+                parent.grad = mark
+                append(parent)
     order.sort(key=_by_stamp)
     return order
 

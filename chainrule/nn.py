@@ -20,7 +20,7 @@ import os
 import random
 from collections.abc import Iterator, Sequence
 from itertools import repeat
-from typing import Any
+from typing import Any, cast
 
 from . import engine
 from .engine import Number, Value, linear
@@ -221,15 +221,21 @@ class Layer(Module):
             raise ValueError(f"Layer: expected {self.nin} inputs, got {len(x)}")
         if not all(map(isinstance, x, repeat(Value))):
             return [n(x) for n in self.neurons]  # each Neuron wraps plain numbers as its own constants
-        # All Values: their data is read once for the whole layer, not once per neuron,
-        # and each Neuron runs as Module.__call__ would run it, minus a call per neuron.
-        x_data = [v.data for v in x]
+        # All Values (as in every hidden layer): their data is read once for the whole
+        # layer rather than once per neuron, and each Neuron's forward runs as
+        # Module.__call__ would run it, recording the neuron in the scope of its nodes.
+        values = cast(Sequence[Value], x)
+        x_data = [v.data for v in values]
         outer = engine._scope
         out = []
         try:
             for n in self.neurons:
-                engine._scope = (*outer, n)
-                out.append(n._forward_values(x, x_data) if type(n) is Neuron else n(x))
+                if type(n) is Neuron:
+                    engine._scope = (*outer, n)
+                    out.append(n._forward_values(values, x_data))
+                else:  # a subclass may override forward: call it the ordinary way
+                    engine._scope = outer
+                    out.append(n(x))
         finally:
             engine._scope = outer
         return out
