@@ -31,12 +31,14 @@ JOBS = [
     ("W1", "micrograd"),
     ("W1", "floats"),
     ("W1", "torch"),
+    ("W1", "chainrule-binary"),
     ("W2", "chainrule"),
     ("W2", "micrograd"),
     ("W3", "10000"),
     ("W3", "1000000"),
     ("memory", "chainrule"),
     ("memory", "micrograd"),
+    ("memory", "chainrule-binary"),
 ]
 
 
@@ -93,7 +95,7 @@ def main() -> None:
     def ratio(a: tuple[str, str], b: tuple[str, str]) -> float:
         return s[a].median / s[b].median
 
-    w1 = {e: s["W1", e] for e in ("chainrule", "micrograd", "floats", "torch")}
+    w1 = {e: s["W1", e] for e in ("chainrule", "micrograd", "floats", "torch", "chainrule-binary")}
     w2_ops = extra["W2", "chainrule"][0]["ops"]
     rows = [
         (
@@ -135,6 +137,20 @@ def main() -> None:
             "W1 step vs PyTorch, vectorized (info)",
             f"{w1['chainrule'].show(1e3, 'ms')} vs {w1['torch'].show(1e3, 'ms', 2)}",
             ratio(("W1", "chainrule"), ("W1", "torch")),
+            "none (slower by)",
+            None,
+        ),
+        (
+            "W1 step, binary nodes instead of `linear`, vs micrograd (info)",
+            f"{w1['chainrule-binary'].show(1e3, 'ms')} vs {w1['micrograd'].show(1e3, 'ms', 0)}",
+            ratio(("W1", "micrograd"), ("W1", "chainrule-binary")),
+            "none (faster by)",
+            None,
+        ),
+        (
+            "Memory, binary nodes instead of `linear`, vs micrograd (info)",
+            f"{s['memory', 'chainrule-binary'].median / 1e6:.2f} MB vs {s['memory', 'micrograd'].median / 1e6:.2f} MB",
+            ratio(("memory", "chainrule-binary"), ("memory", "micrograd")),
             "none",
             None,
         ),

@@ -71,8 +71,7 @@ def learning_rate(k: int) -> float:
 # -- W1 on each engine: build(weights) -> step(k) -> loss --------------------------
 
 
-def w1_chainrule(weights: Any) -> Callable[[int], float]:
-    from chainrule import Value
+def chainrule_mlp(weights: Any) -> Any:
     from chainrule.nn import MLP
 
     model = MLP(2, SIZES[1:], seed=0)
@@ -81,11 +80,28 @@ def w1_chainrule(weights: Any) -> Callable[[int], float]:
             for w, v in zip(neuron.w, row):
                 w.data = v
             neuron.b.data = b
+    return model
+
+
+def binary_forward(model: Any, x: list[Any]) -> Any:
+    """chainrule's MLP computed as micrograd's Neuron computes it: a `*` and a `+` node per
+    weight (builtin sum) instead of one `linear` node per neuron. Not how chainrule's nn
+    works; it shows what the n-ary node changes."""
+    for layer in model.layers:
+        sums = [sum((wi * xi for wi, xi in zip(n.w, x)), n.b) for n in layer.neurons]
+        x = [z.relu() for z in sums] if layer.activation == "relu" else sums
+    return x[0]
+
+
+def w1_chainrule(weights: Any, binary: bool = False) -> Callable[[int], float]:
+    from chainrule import Value
+
+    model = chainrule_mlp(weights)
     xs, y = moons()
 
     def step(k: int) -> float:
         inputs = [list(map(Value, xrow)) for xrow in xs]
-        scores = [model(x)[0] for x in inputs]
+        scores = [binary_forward(model, x) if binary else model(x)[0] for x in inputs]
         losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
         reg_loss = ALPHA * sum(p * p for p in model.parameters())
@@ -102,8 +118,7 @@ def w1_chainrule(weights: Any) -> Callable[[int], float]:
     return step
 
 
-def w1_micrograd(weights: Any) -> Callable[[int], float]:
-    from micrograd.engine import Value
+def micrograd_mlp(weights: Any) -> Any:
     from micrograd.nn import MLP
 
     model = MLP(2, SIZES[1:])
@@ -112,6 +127,13 @@ def w1_micrograd(weights: Any) -> Callable[[int], float]:
             for w, v in zip(neuron.w, row):
                 w.data = v
             neuron.b.data = b
+    return model
+
+
+def w1_micrograd(weights: Any) -> Callable[[int], float]:
+    from micrograd.engine import Value
+
+    model = micrograd_mlp(weights)
     xs, y = moons()
 
     def step(k: int) -> float:
@@ -230,8 +252,14 @@ def w1_torch(weights: Any) -> Callable[[int], float]:
     return step
 
 
-W1 = {"chainrule": w1_chainrule, "micrograd": w1_micrograd, "floats": w1_floats, "torch": w1_torch}
-W1_STEPS = {"chainrule": 10, "micrograd": 3, "floats": 20, "torch": 50}
+W1 = {
+    "chainrule": w1_chainrule,
+    "chainrule-binary": lambda weights: w1_chainrule(weights, binary=True),
+    "micrograd": w1_micrograd,
+    "floats": w1_floats,
+    "torch": w1_torch,
+}
+W1_STEPS = {"chainrule": 10, "chainrule-binary": 5, "micrograd": 3, "floats": 20, "torch": 50}
 
 
 def run_w1(engine: str) -> dict[str, Any]:
@@ -357,16 +385,18 @@ def run_memory(engine: str) -> dict[str, Any]:
     """Peak bytes traced while building W1's graph once (forward and loss, no backward)."""
     if engine == "micrograd":
         from micrograd.engine import Value
-        from micrograd.nn import MLP
 
-        model = MLP(2, SIZES[1:])
+        model = micrograd_mlp(initial_weights())
         score: Callable[[Any], Any] = model
     else:
         from chainrule import Value  # type: ignore[assignment]
-        from chainrule.nn import MLP  # type: ignore[assignment]
 
-        model = MLP(2, SIZES[1:], seed=0)  # type: ignore[call-arg]
-        score = lambda x: model(x)[0]  # noqa: E731
+        model = chainrule_mlp(initial_weights())
+        binary = engine == "chainrule-binary"
+
+        def score(x: list[Any]) -> Any:
+            return binary_forward(model, x) if binary else model(x)[0]
+
     xs, y = moons()
     params = model.parameters()
     tracemalloc.start()
