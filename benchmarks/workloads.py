@@ -8,12 +8,15 @@ identically for every engine, before the clock starts.
 Workloads:
 - W1: one step of micrograd's demo (MLP(2, [16, 16, 1]), 100 moons points, hinge
   loss + 1e-4 L2, full-batch forward + backward + SGD), written as its notebook
-  writes it. Engines: chainrule, micrograd, floats (hand-written backprop in plain
-  Python floats: the floor for pure Python), torch (the same step on tensors).
+  writes it, timed at k = 20, 50 and 80 of the demo's 100 steps. Engines: chainrule,
+  micrograd, floats (hand-written backprop in plain Python floats: the floor for pure
+  Python), torch (the same step on tensors), and chainrule-binary (chainrule with
+  micrograd's 2n binary nodes per neuron instead of one `linear` node).
 - W2: a random DAG of 200,000 elementary ops, forward + backward. micrograd 0.1.0
   has +, * and relu but no tanh, so the comparison uses those three for both.
 - W3: a chain of tanh(w * y) nodes, time per node at 1e4 and 1e6 nodes (chainrule).
-- memory: tracemalloc's peak while building W1's graph (forward and loss, no backward).
+- memory: tracemalloc's peak while building W1's graph (forward and loss, no backward),
+  for chainrule, chainrule-binary and micrograd.
 - check: one W1 step on every engine from the same weights, and W2 on a smaller DAG
   on both engines, compared value by value: proof that they compute the same thing.
 """
@@ -206,6 +209,7 @@ def w1_floats(weights: Any) -> Callable[[int], float]:
         return out
 
     step.flat = flat  # type: ignore[attr-defined]
+    step.layers = layers  # type: ignore[attr-defined]
     return step
 
 
@@ -259,18 +263,35 @@ W1 = {
     "floats": w1_floats,
     "torch": w1_torch,
 }
-W1_STEPS = {"chainrule": 10, "chainrule-binary": 5, "micrograd": 3, "floats": 20, "torch": 50}
+# Steps of the demo's 100 that every engine times: how much work the plain-float floor
+# skips (samples the hinge ignores) depends on how far training has gone.
+W1_POINTS = (20, 50, 80)
+# Fast engines repeat the points, from fresh models, to gather enough samples.
+W1_REPEATS = {"chainrule": 4, "chainrule-binary": 1, "micrograd": 1, "floats": 20, "torch": 20}
+
+
+def weights_after(steps: int) -> Any:
+    """The demo's weights after `steps` steps of training, computed with plain floats
+    (every engine computes the same steps; `check` verifies it)."""
+    step = w1_floats(initial_weights())
+    for k in range(steps):
+        step(k)
+    return step.layers  # type: ignore[attr-defined]
 
 
 def run_w1(engine: str) -> dict[str, Any]:
-    """One untimed warm-up step, then timed steps, as consecutive steps of training."""
-    step = W1[engine](initial_weights())
-    step(0)
+    """Seconds for step `point` of the demo, from the weights after `point` steps, at each
+    point: same weights, same data and same step for every engine. One untimed step on
+    a throwaway model first takes first-call costs out of the timings."""
+    start_weights = {point: weights_after(point) for point in W1_POINTS}
+    W1[engine](initial_weights())(0)
     times = []
-    for k in range(1, 1 + W1_STEPS[engine]):
-        start = time.perf_counter()
-        step(k)
-        times.append(time.perf_counter() - start)
+    for _ in range(W1_REPEATS[engine]):
+        for point in W1_POINTS:
+            step = W1[engine](start_weights[point])
+            start = time.perf_counter()
+            step(point)
+            times.append(time.perf_counter() - start)
     return {"samples": times}
 
 
