@@ -108,6 +108,14 @@ def main() -> None:
     def megabytes(job: Job) -> str:
         return f"{statistics.median(samples[job]) / 1e6:.2f} MB"
 
+    # W3's backward pass alone: all samples, and each round's median.
+    w3_backward: dict[str, list[float]] = {}
+    w3_round: dict[str, list[float]] = {}
+    for size in ("10000", "1000000"):
+        runs = [[float(v) for v in run["backward"]] for run in extra["W3", size]]  # type: ignore[attr-defined]
+        w3_backward[size] = [v for run in runs for v in run]
+        w3_round[size] = [statistics.median(run) for run in runs]
+
     at_least: Callable[[float], Callable[[float], bool]] = lambda t: lambda x: x >= t  # noqa: E731
     at_most: Callable[[float], Callable[[float], bool]] = lambda t: lambda x: x <= t  # noqa: E731
     c, m = ("W1", "chainrule"), ("W1", "micrograd")
@@ -140,6 +148,13 @@ def main() -> None:
             ratios(("W3", "1000000"), ("W3", "10000")),
             "<= 1.5x",
             at_most(1.5),
+        ),
+        (
+            "(info) W3 backward alone, per node, 1e6 vs 1e4 nodes",
+            f"{spread(w3_backward['1000000'], 1e9, 'ns', 0)} vs {spread(w3_backward['10000'], 1e9, 'ns', 0)}",
+            [a / b for a, b in zip(w3_round["1000000"], w3_round["10000"])],
+            "none",
+            None,
         ),
         (
             "(info) W1 step vs PyTorch, vectorized",

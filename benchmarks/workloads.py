@@ -378,25 +378,26 @@ def run_w2(engine: str, n_ops: int = W2_OPS) -> dict[str, Any]:
 
 
 def run_w3(engine: str) -> dict[str, Any]:
-    """Seconds per node of forward + backward of a chain of `engine` (a number) nodes.
-
-    Short chains are repeated so that each process measures about as many nodes.
-    """
+    """Seconds per node of building and backpropagating a chain of `engine` (a number) nodes,
+    and of the backward pass alone. Short chains are repeated so that each process
+    measures about as many nodes."""
     from chainrule import Value
 
     n = int(engine)
-    samples = []
+    total, backward = [], []
     for _ in range(max(1, W3_SIZES[-1] // n // 10)):
         w = Value(0.5)
-        x = Value(1.0)
-        y = x
+        y = Value(1.0)
         start = time.perf_counter()
         for _ in range(n // 2):
             y = (w * y).tanh()
+        built = time.perf_counter()
         y.backward()
-        samples.append((time.perf_counter() - start) / n)
+        end = time.perf_counter()
+        total.append((end - start) / n)
+        backward.append((end - built) / n)
         del y  # free this chain before timing the next
-    return {"samples": samples}
+    return {"samples": total, "backward": backward}
 
 
 # -- memory ---------------------------------------------------------------------------
