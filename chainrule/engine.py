@@ -327,6 +327,8 @@ class Value:
             g = v.grad
             prev = v._prev
             n = len(prev)
+            # Unary and binary nodes, most of a graph, skip the zip: building it costs
+            # more than their one or two edges.
             if n == 1:
                 prev[0].grad += g * v._local[0]
             elif n == 2:
@@ -341,6 +343,8 @@ class Value:
 
 def _interior_nodes(root: Value) -> list[Value]:
     """The non-leaf nodes `root` depends on (itself included), newest first, grads set to -0.0."""
+    # The -0.0 is a float object made for this walk, so a grad that *is* it marks a
+    # node found already; grads left by earlier passes are other objects. No set needed.
     mark = float("-0.0")
     order = [root]
     root.grad = mark

@@ -215,3 +215,16 @@ def test_layer_leaves_a_custom_neuron_to_its_own_forward():
     out = layer(x)
     assert out[1].op == "*" and out[1]._scope == (layer, layer.neurons[1])
     assert out[1].data == 2.0 * layer.neurons[1].forward(x).parents[0].data
+
+
+def test_layer_fast_path_respects_no_grad_and_restores_scope_on_errors():
+    from chainrule import engine, no_grad
+
+    layer = Layer(2, 3, rng=random.Random(0))
+    x = [Value(1.0), Value(2.0)]
+    with no_grad():
+        assert all(o.is_leaf for o in layer(x))
+    layer.neurons[1].w.append(Value(0.5))  # a broken neuron: 3 weights for 2 inputs
+    with pytest.raises(ValueError, match="Neuron: expected 3 inputs, got 2"):
+        layer(x)
+    assert engine._scope == ()
