@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine:
 #   make demo   - the main job
 #   make test   - lint, type-check and the whole test suite (WITH_TORCH=1 adds the PyTorch oracle)
+#   make bench  - the speed and memory benchmarks against micrograd, plain floats and PyTorch
 # Each creates .venv, installs chainrule (editable) with the extras it needs, and
 # installs the Graphviz `dot` program when it is missing; `make test` also installs
 # Chromium and chromedriver, for the test that drives the stepper page in a browser.
@@ -77,5 +78,17 @@ lint: $(VENV)/.installed-test
 demo: graphviz $(VENV)/.installed-demo
 	$(VENV)/bin/chainrule demo
 
+# The benchmarks get their own environment: micrograd 0.1.0 and torch beside chainrule.
+BENCH_VENV := .bench-venv
+BENCH_PY := $(BENCH_VENV)/bin/python
+
+$(BENCH_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install --quiet 'micrograd==0.1.0' '$(TORCH)' -e .
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_PY) benchmarks/run.py
+
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(BENCH_VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis

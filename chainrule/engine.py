@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from contextlib import ContextDecorator
-from heapq import heappop, heappush
 from itertools import count
 from operator import attrgetter, mul
 from types import TracebackType
@@ -260,7 +259,9 @@ class Value:
     def relu(self) -> Value:
         """max(0, x); d/dx = 1 for x > 0, else 0 (0 at the kink, as in PyTorch)."""
         x = self.data
-        return _node(0.0 if x <= 0.0 else x, (self,), (1.0 if x > 0.0 else 0.0,), "relu")
+        # Written as whole tuples so that Python shares them as constants: relu is the most
+        # common node of a network, and its local derivative then costs no allocation.
+        return _node(0.0 if x <= 0.0 else x, (self,), (1.0,) if x > 0.0 else (0.0,), "relu")
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, else slope * x; d/dx = 1 for x > 0, else slope (slope at 0, as in PyTorch)."""
@@ -272,7 +273,7 @@ class Value:
     def abs(self) -> Value:
         """|x|; d/dx = sign(x), and 0 at the kink (as in PyTorch)."""
         x = self.data
-        return _node(abs(x), (self,), (1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0,), "abs")
+        return _node(abs(x), (self,), (1.0,) if x > 0.0 else (-1.0,) if x < 0.0 else (0.0,), "abs")
 
     def sin(self) -> Value:
         """Sine; d/dx = cos x."""
@@ -308,26 +309,53 @@ class Value:
             >>> d.backward(); a.grad
             24.0
 
-        The walk is iterative, so graphs of any depth work: one visit per edge plus
-        one heap push and pop per node (constant for a chain, which never branches).
+        The walk is iterative, so graphs of any depth work: two visits per edge
+        (one to find the nodes, one to pass gradients on) and one sort of the
+        non-leaf nodes by creation stamp.
         """
-        # One pass in order of creation, newest first: every consumer of a node was
-        # made after it, so by the time a node leaves the heap its grad is complete.
-        # A non-leaf's first contribution sets its grad (recomputing it from scratch);
-        # later ones add. Leaves always add.
-        self.grad = 1.0 if self._prev else self.grad + 1.0
-        heap = [(self._stamp, self)]
-        seen = {self}
-        while heap:
-            v = heappop(heap)[1]
+        # Every consumer of a node was made after it, so in order of creation,
+        # newest first, a node's grad is complete by the time it passes it on.
+        # Non-leaf grads start from -0.0, the additive identity of floats, so a
+        # first contribution sets them exactly (recomputed from scratch) and later
+        # ones add; leaves always add.
+        if not self._prev:
+            self.grad += 1.0
+            return
+        order = _interior_nodes(self)
+        self.grad = 1.0
+        for v in order:
             g = v.grad
-            for parent, local in zip(v._prev, v._local):
-                if not parent._prev or parent in seen:
+            prev = v._prev
+            n = len(prev)
+            # Unary and binary nodes, most of a graph, skip the zip: building it costs
+            # more than their one or two edges.
+            if n == 1:
+                prev[0].grad += g * v._local[0]
+            elif n == 2:
+                a, b = prev
+                local_a, local_b = v._local
+                a.grad += g * local_a
+                b.grad += g * local_b
+            else:
+                for parent, local in zip(prev, v._local):
                     parent.grad += g * local
-                else:
-                    seen.add(parent)
-                    parent.grad = g * local
-                    heappush(heap, (parent._stamp, parent))
+
+
+def _interior_nodes(root: Value) -> list[Value]:
+    """The non-leaf nodes `root` depends on (itself included), newest first, grads set to -0.0."""
+    # The -0.0 is a float object made for this walk, so a grad that *is* it marks a
+    # node found already; grads left by earlier passes are other objects. No set needed.
+    mark = float("-0.0")
+    order = [root]
+    root.grad = mark
+    append = order.append
+    for v in order:  # the list grows as the walk finds nodes: iterative, breadth first
+        for parent in v._prev:
+            if parent._prev and parent.grad is not mark:
+                parent.grad = mark
+                append(parent)
+    order.sort(key=_by_stamp)
+    return order
 
 
 def _node(data: float, prev: tuple[Value, ...], local: tuple[float, ...], op: str) -> Value:
@@ -424,8 +452,12 @@ def linear(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Val
     if len(weights) != len(inputs):
         raise ValueError(f"linear: {len(weights)} weights but {len(inputs)} inputs")
     xs = [x if isinstance(x, Value) else _checked_const(x, "linear") for x in inputs]
+    return _linear(weights, xs, [x.data for x in xs], bias)
+
+
+def _linear(weights: Sequence[Value], xs: Sequence[Value], x_data: Sequence[float], bias: Value) -> Value:
+    """`linear` for inputs that are Values already, given with their data (a Layer shares both)."""
     w_data = [w.data for w in weights]
-    x_data = [x.data for x in xs]
     out: float = sum(map(mul, w_data, x_data), bias.data)
     return _node(out, (*weights, *xs, bias), (*x_data, *w_data, 1.0), "linear")
 

@@ -22,7 +22,8 @@ import math
 import os
 import random
 from collections.abc import Iterator, Sequence
-from typing import Any
+from itertools import repeat
+from typing import Any, cast
 
 from . import engine
 from .engine import Number, Value, linear
@@ -97,7 +98,16 @@ class Module:
 
     def parameters(self) -> list[Value]:
         """Every parameter, in the order of `named_parameters()`."""
-        return [v for _, v in self.named_parameters()]
+        # The same walk without building a dotted name per parameter: a training
+        # loop calls this several times per step.
+        out: list[Value] = []
+        for _, module in self.named_modules():
+            for attr in vars(module).values():
+                if isinstance(attr, Value):
+                    out.append(attr)
+                elif isinstance(attr, list):
+                    out.extend([v for v in attr if isinstance(v, Value)])
+        return out
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0. Call it before each backward: leaves accumulate."""
@@ -188,7 +198,15 @@ class Neuron(Module):
         """activation(w . x + b) for one sample `x` of `nin` numbers or Values."""
         if len(x) != len(self.w):
             raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
-        z = linear(self.w, x, self.b)
+        return self._activate(linear(self.w, x, self.b))
+
+    def _forward_values(self, x: Sequence[Value], x_data: list[float]) -> Value:
+        """`forward` for inputs that are all Values, with their data read once by the Layer."""
+        if len(x) != len(self.w):
+            raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
+        return self._activate(engine._linear(self.w, x, x_data, self.b))
+
+    def _activate(self, z: Value) -> Value:
         act = self.activation
         if act == "relu":
             return z.relu()
@@ -218,7 +236,26 @@ class Layer(Module):
         """Every neuron's output for one sample `x`."""
         if len(x) != self.nin:
             raise ValueError(f"Layer: expected {self.nin} inputs, got {len(x)}")
-        return [n(x) for n in self.neurons]
+        if not all(map(isinstance, x, repeat(Value))):
+            return [n(x) for n in self.neurons]  # each Neuron wraps plain numbers as its own constants
+        # All Values (as in every hidden layer): their data is read once for the whole
+        # layer rather than once per neuron, and each Neuron's forward runs as
+        # Module.__call__ would run it, recording the neuron in the scope of its nodes.
+        values = cast(Sequence[Value], x)
+        x_data = [v.data for v in values]
+        outer = engine._scope
+        out = []
+        try:
+            for n in self.neurons:
+                if type(n) is Neuron:
+                    engine._scope = (*outer, n)
+                    out.append(n._forward_values(values, x_data))
+                else:  # a subclass may override forward: call it the ordinary way
+                    engine._scope = outer
+                    out.append(n(x))
+        finally:
+            engine._scope = outer
+        return out
 
     def extra_repr(self) -> str:
         return f"nin={self.nin}, nout={self.nout}, activation={self.activation!r}"

@@ -6,6 +6,7 @@ import random
 import pytest
 
 from chainrule import Value
+from chainrule.engine import module_scope
 from chainrule.nn import MLP, Layer, Module, Neuron
 
 
@@ -167,6 +168,63 @@ def test_custom_module_discovers_attributes():
         "rest.1.scale",
         "rest.1.shift",
     ]
+    assert model.parameters() == [v for _, v in model.named_parameters()]
     assert model(Value(1.0)).data == 15.0
     with pytest.raises(NotImplementedError, match="Module"):
         Module()(1.0)
+
+
+def test_layer_builds_the_graph_its_neurons_build_one_by_one():
+    """A Layer given Values reads their data once for all its neurons; the nodes are
+    those of calling each neuron in turn: same parents, local grads, op, data and scope."""
+    layer = Layer(3, 4, "tanh", rng=random.Random(0))
+    x = [Value(0.5), Value(-1.5), Value(2.0)]
+    together = layer(x)
+    alone = []
+    for n in layer.neurons:
+        with module_scope(layer):
+            alone.append(n(x))
+    assert len(together) == len(alone) == 4
+    for t, a, n in zip(together, alone, layer.neurons):
+        assert t.op == a.op == "tanh" and t.data == a.data
+        assert t._scope == a._scope == (layer, n)
+        (zt,), (za,) = t.parents, a.parents
+        assert zt.op == za.op == "linear"
+        assert zt.parents == za.parents == (*n.w, *x, n.b)
+        assert zt.local_grads == za.local_grads == (*[v.data for v in x], *[w.data for w in n.w], 1.0)
+        assert zt._scope == za._scope == (layer, n)
+        assert zt._stamp > t._stamp  # each neuron's sum is made just before its activation
+
+
+def test_layer_given_numbers_lets_each_neuron_make_its_constants():
+    layer = Layer(2, 3, rng=random.Random(0))
+    outs = layer([1.0, 2.0])
+    consts = [z.parents[2:4] for z in (o.parents[0] for o in outs)]
+    assert all(c.is_constant for pair in consts for c in pair)
+    assert len({id(c) for pair in consts for c in pair}) == 6  # as `linear` alone does
+
+
+def test_layer_leaves_a_custom_neuron_to_its_own_forward():
+    class Doubling(Neuron):
+        def forward(self, x):
+            return super().forward(x) * 2.0
+
+    layer = Layer(2, 2, "linear", rng=random.Random(0))
+    layer.neurons[1] = Doubling(2, "linear", rng=random.Random(1))
+    x = [Value(1.0), Value(-1.0)]
+    out = layer(x)
+    assert out[1].op == "*" and out[1]._scope == (layer, layer.neurons[1])
+    assert out[1].data == 2.0 * layer.neurons[1].forward(x).parents[0].data
+
+
+def test_layer_fast_path_respects_no_grad_and_restores_scope_on_errors():
+    from chainrule import engine, no_grad
+
+    layer = Layer(2, 3, rng=random.Random(0))
+    x = [Value(1.0), Value(2.0)]
+    with no_grad():
+        assert all(o.is_leaf for o in layer(x))
+    layer.neurons[1].w.append(Value(0.5))  # a broken neuron: 3 weights for 2 inputs
+    with pytest.raises(ValueError, match="Neuron: expected 3 inputs, got 2"):
+        layer(x)
+    assert engine._scope == ()
