@@ -236,12 +236,15 @@ class Layer(Module):
         """Every neuron's output for one sample `x`."""
         if len(x) != self.nin:
             raise ValueError(f"Layer: expected {self.nin} inputs, got {len(x)}")
-        if not all(map(isinstance, x, repeat(Value))):
-            return [n(x) for n in self.neurons]  # each Neuron wraps plain numbers as its own constants
-        # All Values (as in every hidden layer): their data is read once for the whole
-        # layer rather than once per neuron, and each Neuron's forward runs as
-        # Module.__call__ would run it, recording the neuron in the scope of its nodes.
-        values = cast(Sequence[Value], x)
+        if all(map(isinstance, x, repeat(Value))):
+            values = cast(Sequence[Value], x)
+        else:
+            # Plain numbers are the sample itself: one input leaf each, x0, x1, ..., shared
+            # by every neuron (not a constant per neuron), so a drawing shows each input once.
+            values = [v if isinstance(v, Value) else Value(v, f"x{i}") for i, v in enumerate(x)]
+        # The inputs' data is read once for the whole layer rather than once per neuron,
+        # and each Neuron's forward runs as Module.__call__ would run it, recording the
+        # neuron in the scope of its nodes.
         x_data = [v.data for v in values]
         outer = engine._scope
         out = []
@@ -252,7 +255,7 @@ class Layer(Module):
                     out.append(n._forward_values(values, x_data))
                 else:  # a subclass may override forward: call it the ordinary way
                     engine._scope = outer
-                    out.append(n(x))
+                    out.append(n(values))
         finally:
             engine._scope = outer
         return out

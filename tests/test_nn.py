@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-from chainrule import Value
-from chainrule.engine import module_scope
+from chainrule import Value, no_grad
+from chainrule.engine import module_scope, topological_order
 from chainrule.nn import MLP, Layer, Module, Neuron
 
 
@@ -196,12 +196,13 @@ def test_layer_builds_the_graph_its_neurons_build_one_by_one():
         assert zt._stamp > t._stamp  # each neuron's sum is made just before its activation
 
 
-def test_layer_given_numbers_lets_each_neuron_make_its_constants():
+def test_layer_given_numbers_shares_one_input_leaf_per_number():
     layer = Layer(2, 3, rng=random.Random(0))
     outs = layer([1.0, 2.0])
-    consts = [z.parents[2:4] for z in (o.parents[0] for o in outs)]
-    assert all(c.is_constant for pair in consts for c in pair)
-    assert len({id(c) for pair in consts for c in pair}) == 6  # as `linear` alone does
+    inputs = [z.parents[2:4] for z in (o.parents[0] for o in outs)]  # (*w, *x, b): the x part
+    assert all(pair == inputs[0] for pair in inputs)  # the same two Values for every neuron
+    assert [v.label for v in inputs[0]] == ["x0", "x1"] and [v.data for v in inputs[0]] == [1.0, 2.0]
+    assert not any(v.is_constant for v in inputs[0])
 
 
 def test_layer_leaves_a_custom_neuron_to_its_own_forward():
@@ -228,3 +229,18 @@ def test_layer_fast_path_respects_no_grad_and_restores_scope_on_errors():
     with pytest.raises(ValueError, match="Neuron: expected 3 inputs, got 2"):
         layer(x)
     assert engine._scope == ()
+
+
+def test_plain_number_inputs_become_one_shared_input_each():
+    model = MLP(2, [3, 1], seed=0)
+    out = model([0.5, -1.0])[0]
+    out.backward()
+    params = set(model.parameters())
+    inputs = [v for v in topological_order(out) if v.is_leaf and v not in params]
+    assert sorted(v.label for v in inputs) == ["x0", "x1"]  # once each, not once per neuron
+    assert not any(v.is_constant for v in inputs)
+    x0 = next(v for v in inputs if v.label == "x0")
+    h = 1e-6
+    with no_grad():
+        slope = (model([0.5 + h, -1.0])[0].data - model([0.5 - h, -1.0])[0].data) / (2 * h)
+    assert x0.grad == pytest.approx(slope, rel=1e-6)  # every first-layer neuron's share, summed
