@@ -63,7 +63,7 @@ class _Style(NamedTuple):
 # Kinds are told apart by border colour and width, so the fill stays free for
 # `color_grads`; hues avoid the red and blue of the grad palette.
 _KINDS = {
-    "input": _Style("#ccfbf1", "#0f766e", 1, "input (a Value you made)"),
+    "input": _Style("#ccfbf1", "#0f766e", 1, "input (a Value you made, or a sample fed to a model)"),
     "parameter": _Style("#fef3c7", "#b45309", 1, "parameter (a Module's weight or bias)"),
     "constant": _Style("#f3f4f6", "#9ca3af", 1, "constant (a number in an expression)"),
     "intermediate": _Style("#ffffff", "#4b5563", 1, "intermediate result"),
