@@ -70,7 +70,7 @@ def node_names(root: Value) -> dict[Value, str]:
         if v.label:
             names[v] = v.label
         elif v.is_constant:
-            names[v] = _number(v.data)
+            names[v] = format_number(v.data)
         else:
             word = _OP_WORDS.get(v.op, "pow" if v.op.startswith("**") else v.op)
             counts[word] = counts.get(word, 0) + 1
@@ -295,13 +295,15 @@ def _path(nodes: list[Value], factors: list[float], labelled: bool) -> Path:
 # -- styles: plain text and LaTeX ------------------------------------------------------
 
 
-def _number(x: float) -> str:
-    """A number as a learner reads it: 8 rather than 8.0, four significant digits otherwise."""
-    if x == 0.0:
-        return "0"
-    if x.is_integer() and abs(x) < 1e6:
-        return str(int(x))
-    return format(x, ".4g")
+def format_number(x: float) -> str:
+    """How chainrule writes a number for a learner, everywhere: 4 significant digits, and
+    "0" for either zero. explain, the drawings, the stepper and the playground all use it,
+    so one value reads the same in each.
+
+    >>> format_number(7.0), format_number(-0.123456), format_number(12345.0), format_number(-0.0)
+    ('7', '-0.1235', '1.234e+04', '0')
+    """
+    return "0" if x == 0.0 else f"{x:.4g}"
 
 
 class _Style:
@@ -311,7 +313,7 @@ class _Style:
         return f"d{_bare(upper)}/d{_bare(lower)}"
 
     def number(self, x: float) -> str:
-        return _number(x)
+        return format_number(x)
 
     def factor(self, x: float) -> str:
         s = self.number(x)
@@ -338,7 +340,7 @@ class _LatexStyle(_Style):
         return rf"\frac{{\partial {_latex_name(upper)}}}{{\partial {_latex_name(lower)}}}"
 
     def number(self, x: float) -> str:
-        s = _number(x)
+        s = format_number(x)
         if s in ("inf", "-inf"):
             return s.replace("inf", r"\infty")
         if s == "nan":

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..engine import Value, topological_order
+from ..explain import format_number
 from ..nn import Module
 
 if TYPE_CHECKING:
@@ -102,15 +103,6 @@ _SYMBOLS = {
     "linear": "Σ w·x + b",
 }
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def format_number(x: float) -> str:
-    """How every number in a drawing is written: 4 significant digits.
-
-    >>> format_number(7.0), format_number(-0.123456), format_number(12345.0), format_number(-0.0)
-    ('7', '-0.1235', '1.234e+04', '0')
-    """
-    return "0" if x == 0.0 else f"{x:.4g}"
 
 
 def op_symbol(op: str) -> str:

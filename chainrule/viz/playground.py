@@ -21,7 +21,7 @@ import math
 from typing import Any, NamedTuple
 
 from ..engine import Value, linear
-from ..explain import Explanation, _number, explain
+from ..explain import Explanation, explain, format_number
 
 __all__ = ["ACTIVATIONS", "NeuronPlayground"]
 
@@ -307,7 +307,7 @@ class NeuronPlayground:
 
     def _panel_html(self) -> str:
         """The forward values, the local derivatives and the gradients, as an HTML table."""
-        n, f = _number, self._activation
+        n, f = format_number, self._activation
         slope = n(self.da_dz) + (f" (at most {n(self.da_dz_max)})" if f == "sigmoid" else "")
         rows = [
             ("z = w·x + b", f"{n(self._w)} · {n(self._x)} + {n(self._b)} = {n(self.z)}"),
@@ -339,6 +339,6 @@ class NeuronPlayground:
             f'<svg width="{width}" height="{height}" style="border:1px solid #ccc">'
             f'<polyline points="{points}" fill="none" stroke="#c00" stroke-width="2"/></svg>'
         )
-        recent = " → ".join(_number(v) for v in losses[-6:])
+        recent = " → ".join(format_number(v) for v in losses[-6:])
         steps = len(losses) - 1
         return f"<div>loss after {steps} step{'' if steps == 1 else 's'}: {html.escape(recent)}</div>{svg}"
