@@ -545,9 +545,11 @@ def is_grad_enabled() -> bool:
 class module_scope:  # noqa: N801 - used like a function: `with module_scope(m):`
     """Record `module` as the creator of every node made inside this block.
 
-    `chainrule.nn.Module.__call__` wraps each forward pass in one, so drawings can
-    group nodes by the Neuron and Layer that made them. The cost is one tuple per
-    module call and one reference per node.
+    Drawings group nodes by the Module that made them. `chainrule.nn.Module.__call__`
+    records itself the same way, inlined because it runs once per neuron per sample;
+    use this to attribute nodes built outside a module's own call (as a test or a
+    custom training step might). The cost is one tuple per block and one reference
+    per node.
     """
 
     __slots__ = ("_module", "_saved")
