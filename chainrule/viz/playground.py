@@ -20,7 +20,7 @@ import html
 import math
 from typing import Any, NamedTuple
 
-from ..engine import Value, linear
+from ..engine import Value, _invalid_data, linear
 from ..explain import Explanation, explain, format_number
 
 __all__ = ["ACTIVATIONS", "NeuronPlayground"]
@@ -43,9 +43,9 @@ class _Graph(NamedTuple):
 
 
 def _real(owner: str, name: str, value: object) -> float:
-    if isinstance(value, (bool, str)) or not hasattr(value, "__float__"):
+    if _invalid_data(value) is not None:  # the engine's notion of a real number, as Value's
         raise TypeError(f"{owner}: {name} must be a real number, got {type(value).__name__} {value!r}")
-    x = float(value)
+    x = float(value)  # type: ignore[arg-type]  # checked just above
     if not math.isfinite(x):
         raise ValueError(f"{owner}: {name} must be finite, got {x!r}")
     return x
