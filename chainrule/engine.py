@@ -95,12 +95,26 @@ class Value:
     derivatives of nodes already built from a Value were fixed when they were built.
     """
 
-    __slots__ = ("__weakref__", "_local", "_op", "_prev", "_scope", "_stamp", "data", "grad", "label")
+    # A node's parents and local derivatives live in four slots, so that the unary and
+    # binary nodes that make up most graphs hold no tuples (fewer objects for CPython's
+    # collector to walk while a big graph is alive, and smaller nodes):
+    #   leaf    _a = None
+    #   unary   _a = parent,         _b = None,   _la = d/d parent
+    #   binary  _a, _b = parents,                 _la, _lb = local derivatives
+    #   n-ary   _a = tuple of parents, _b = _MANY, _la = tuple of local derivatives
+    # Slots a kind does not use are never set. `parents` and `local_grads` read them as tuples.
+    __slots__ = ("__weakref__", "_a", "_b", "_la", "_lb", "_op", "_scope", "_stamp", "data", "grad", "label")
 
     data: float
     grad: float
     label: str
+    _a: Any
+    _b: Any
+    _la: Any
+    _lb: float
+    _op: str
     _stamp: int
+    _scope: tuple[Any, ...]
 
     def __init__(self, data: Number, label: str = "") -> None:
         if type(data) is not float:
@@ -110,8 +124,7 @@ class Value:
         self.data = data
         self.grad = 0.0
         self.label = label
-        self._prev: tuple[Value, ...] = ()
-        self._local: tuple[float, ...] = ()
+        self._a = None
         self._op = ""
         self._stamp = next(_stamps)
         self._scope = _scope
@@ -121,7 +134,15 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The nodes this one was computed from, in argument order (empty for a leaf)."""
-        return self._prev
+        a = self._a
+        if a is None:
+            return ()
+        b = self._b
+        if b is None:
+            return (a,)
+        if b is _MANY:
+            return a  # type: ignore[no-any-return]
+        return (a, b)
 
     @property
     def local_grads(self) -> tuple[float, ...]:
@@ -129,7 +150,14 @@ class Value:
 
         A parent used twice (as in `p * p`) has two edges and two entries.
         """
-        return self._local
+        if self._a is None:
+            return ()
+        b = self._b
+        if b is None:
+            return (self._la,)
+        if b is _MANY:
+            return self._la  # type: ignore[no-any-return]
+        return (self._la, self._lb)
 
     @property
     def op(self) -> str:
@@ -139,7 +167,7 @@ class Value:
     @property
     def is_leaf(self) -> bool:
         """True for a Value with no parents: one made by the user, or under `no_grad`."""
-        return not self._prev
+        return self._a is None
 
     @property
     def is_constant(self) -> bool:
@@ -156,25 +184,25 @@ class Value:
         o = other if isinstance(other, Value) else _const(other)
         if o is None:
             return NotImplemented
-        return _node(self.data + o.data, (self, o), (1.0, 1.0), "+")
+        return _node2(self.data + o.data, self, o, 1.0, 1.0, "+")
 
     def __radd__(self, other: Number) -> Value:
         const = _const(other)
         if const is None:
             return NotImplemented
-        return _node(const.data + self.data, (const, self), (1.0, 1.0), "+")
+        return _node2(const.data + self.data, const, self, 1.0, 1.0, "+")
 
     def __mul__(self, other: Value | Number) -> Value:
         o = other if isinstance(other, Value) else _const(other)
         if o is None:
             return NotImplemented
-        return _node(self.data * o.data, (self, o), (o.data, self.data), "*")
+        return _node2(self.data * o.data, self, o, o.data, self.data, "*")
 
     def __rmul__(self, other: Number) -> Value:
         const = _const(other)
         if const is None:
             return NotImplemented
-        return _node(const.data * self.data, (const, self), (self.data, const.data), "*")
+        return _node2(const.data * self.data, const, self, self.data, const.data, "*")
 
     def __sub__(self, other: Value | Number) -> Value:
         # Its own primitive rather than self + (-other): one node instead of two,
@@ -182,13 +210,13 @@ class Value:
         o = other if isinstance(other, Value) else _const(other)
         if o is None:
             return NotImplemented
-        return _node(self.data - o.data, (self, o), (1.0, -1.0), "-")
+        return _node2(self.data - o.data, self, o, 1.0, -1.0, "-")
 
     def __rsub__(self, other: Number) -> Value:
         const = _const(other)
         if const is None:
             return NotImplemented
-        return _node(const.data - self.data, (const, self), (1.0, -1.0), "-")
+        return _node2(const.data - self.data, const, self, 1.0, -1.0, "-")
 
     def __truediv__(self, other: Value | Number) -> Value:
         o = other if isinstance(other, Value) else _const(other)
@@ -216,7 +244,7 @@ class Value:
         return _power(const, self)
 
     def __neg__(self) -> Value:
-        return _node(-self.data, (self,), (-1.0,), "neg")
+        return _node1(-self.data, self, -1.0, "neg")
 
     def exp(self) -> Value:
         """e ** self; d/dx = e ** x. Overflow gives +inf, as IEEE floats do."""
@@ -224,15 +252,15 @@ class Value:
             out = math.exp(self.data)
         except OverflowError:
             out = _INF
-        return _node(out, (self,), (out,), "exp")
+        return _node1(out, self, out, "exp")
 
     def log(self) -> Value:
         """Natural log; d/dx = 1 / x. log(0) is -inf (as in IEEE); x < 0 raises ValueError."""
         x = self.data
         if x > 0.0 or x != x:  # positive, +inf or nan
-            return _node(math.log(x), (self,), (1.0 / x,), "log")
+            return _node1(math.log(x), self, 1.0 / x, "log")
         if x == 0.0:
-            return _node(-_INF, (self,), (_INF,), "log")
+            return _node1(-_INF, self, _INF, "log")
         raise ValueError(f"log: input must be positive, got {_where(self)}")
 
     def sqrt(self) -> Value:
@@ -241,12 +269,12 @@ class Value:
         if x < 0.0:
             raise ValueError(f"sqrt: input must be >= 0, got {_where(self)}")
         out = math.sqrt(x)
-        return _node(out, (self,), (0.5 / out if out else _INF,), "sqrt")
+        return _node1(out, self, 0.5 / out if out else _INF, "sqrt")
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; d/dx = 1 - tanh(x)**2. Exact +-1 at large |x|."""
         t = math.tanh(self.data)
-        return _node(t, (self,), (1.0 - t * t,), "tanh")
+        return _node1(t, self, 1.0 - t * t, "tanh")
 
     def sigmoid(self) -> Value:
         """Logistic function 1 / (1 + e**-x); d/dx = s (1 - s), which is at most 0.25.
@@ -254,34 +282,32 @@ class Value:
         Computed without overflow for any x: exactly 0.0 and 1.0 far out in the tails.
         """
         s = _sigmoid(self.data)
-        return _node(s, (self,), (s * (1.0 - s),), "sigmoid")
+        return _node1(s, self, s * (1.0 - s), "sigmoid")
 
     def relu(self) -> Value:
         """max(0, x); d/dx = 1 for x > 0, else 0 (0 at the kink, as in PyTorch)."""
         x = self.data
-        # Written as whole tuples so that Python shares them as constants: relu is the most
-        # common node of a network, and its local derivative then costs no allocation.
-        return _node(0.0 if x <= 0.0 else x, (self,), (1.0,) if x > 0.0 else (0.0,), "relu")
+        return _node1(0.0 if x <= 0.0 else x, self, 1.0 if x > 0.0 else 0.0, "relu")
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, else slope * x; d/dx = 1 for x > 0, else slope (slope at 0, as in PyTorch)."""
         x = self.data
         if x > 0.0:
-            return _node(x, (self,), (1.0,), "leaky_relu")
-        return _node(slope * x, (self,), (float(slope),), "leaky_relu")
+            return _node1(x, self, 1.0, "leaky_relu")
+        return _node1(slope * x, self, float(slope), "leaky_relu")
 
     def abs(self) -> Value:
         """|x|; d/dx = sign(x), and 0 at the kink (as in PyTorch)."""
         x = self.data
-        return _node(abs(x), (self,), (1.0,) if x > 0.0 else (-1.0,) if x < 0.0 else (0.0,), "abs")
+        return _node1(abs(x), self, 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0, "abs")
 
     def sin(self) -> Value:
         """Sine; d/dx = cos x."""
-        return _node(math.sin(self.data), (self,), (math.cos(self.data),), "sin")
+        return _node1(math.sin(self.data), self, math.cos(self.data), "sin")
 
     def cos(self) -> Value:
         """Cosine; d/dx = -sin x."""
-        return _node(math.cos(self.data), (self,), (-math.sin(self.data),), "cos")
+        return _node1(math.cos(self.data), self, -math.sin(self.data), "cos")
 
     def softplus(self) -> Value:
         """log(1 + e**x), computed without overflow; d/dx = sigmoid(x).
@@ -291,7 +317,7 @@ class Value:
         """
         x = self.data
         out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
-        return _node(out, (self,), (_sigmoid(x),), "softplus")
+        return _node1(out, self, _sigmoid(x), "softplus")
 
     # -- backward ------------------------------------------------------------------
 
@@ -318,27 +344,22 @@ class Value:
         # Non-leaf grads start from -0.0, the additive identity of floats, so a
         # first contribution sets them exactly (recomputed from scratch) and later
         # ones add; leaves always add.
-        if not self._prev:
+        if self._a is None:
             self.grad += 1.0
             return
         order = _interior_nodes(self)
         self.grad = 1.0
         for v in order:
             g = v.grad
-            prev = v._prev
-            n = len(prev)
-            # Unary and binary nodes, most of a graph, skip the zip: building it costs
-            # more than their one or two edges.
-            if n == 1:
-                prev[0].grad += g * v._local[0]
-            elif n == 2:
-                a, b = prev
-                local_a, local_b = v._local
-                a.grad += g * local_a
-                b.grad += g * local_b
-            else:
-                for parent, local in zip(prev, v._local):
+            b = v._b
+            if b is None:
+                v._a.grad += g * v._la
+            elif b is _MANY:
+                for parent, local in zip(v._a, v._la):
                     parent.grad += g * local
+            else:
+                v._a.grad += g * v._la
+                b.grad += g * v._lb
 
 
 def _interior_nodes(root: Value) -> list[Value]:
@@ -350,34 +371,80 @@ def _interior_nodes(root: Value) -> list[Value]:
     root.grad = mark
     append = order.append
     for v in order:  # the list grows as the walk finds nodes: iterative, breadth first
-        for parent in v._prev:
-            if parent._prev and parent.grad is not mark:
-                parent.grad = mark
-                append(parent)
+        b = v._b
+        if b is _MANY:
+            for parent in v._a:
+                if parent._a is not None and parent.grad is not mark:
+                    parent.grad = mark
+                    append(parent)
+        else:
+            a = v._a
+            if a._a is not None and a.grad is not mark:
+                a.grad = mark
+                append(a)
+            if b is not None and b._a is not None and b.grad is not mark:
+                b.grad = mark
+                append(b)
     order.sort(key=_by_stamp)
     return order
 
 
 def _node(data: float, prev: tuple[Value, ...], local: tuple[float, ...], op: str) -> Value:
-    """Make a non-leaf node; under no_grad, a leaf with no history instead."""
+    """Make a node with any number of parents; under no_grad, a leaf with no history instead."""
     out = _new_value(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     if _grad_enabled:
-        out._prev = prev
-        out._local = local
+        out._a = prev
+        out._b = _MANY
+        out._la = local
         out._op = op
     else:
-        out._prev = ()
-        out._local = ()
+        out._a = None
         out._op = ""
     out._stamp = next(_stamps)
     out._scope = _scope
     return out
 
 
+def _node1(data: float, a: Value, local_a: float, op: str) -> Value:
+    """Make a node with one parent (kept in slots, no tuples); under no_grad, a leaf."""
+    if not _grad_enabled:
+        return _node(data, (), (), "")
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._a = a
+    out._b = None
+    out._la = local_a
+    out._op = op
+    out._stamp = next(_stamps)
+    out._scope = _scope
+    return out
+
+
+def _node2(data: float, a: Value, b: Value, local_a: float, local_b: float, op: str) -> Value:
+    """Make a node with two parents (kept in slots, no tuples); under no_grad, a leaf."""
+    if not _grad_enabled:
+        return _node(data, (), (), "")
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._a = a
+    out._b = b
+    out._la = local_a
+    out._lb = local_b
+    out._op = op
+    out._stamp = next(_stamps)
+    out._scope = _scope
+    return out
+
+
 _new_value = object.__new__
+_MANY: Any = object()  # `_b` of an n-ary node, whose `_a` and `_la` hold tuples
 
 
 def _const(x: object) -> Value | None:
@@ -403,7 +470,7 @@ def _divide(a: Value, b: Value) -> Value:
     if b.data == 0.0:
         raise ZeroDivisionError(f"division: dividing {_where(a)} by zero {_where(b)}")
     out = a.data / b.data
-    return _node(out, (a, b), (1.0 / b.data, -out / b.data), "/")
+    return _node2(out, a, b, 1.0 / b.data, -out / b.data, "/")
 
 
 def _pow_float(x: float, y: float) -> float:
@@ -430,11 +497,11 @@ def _power(base: Value, exponent: Value | float) -> Value:
     d_base = 0.0 if y == 0.0 else y * _pow_float(x, y - 1.0)
     if not isinstance(exponent, Value):
         # A number exponent is not a node; the op names it, so drawings can show it.
-        return _node(out, (base,), (d_base,), f"**{y:g}")
+        return _node1(out, base, d_base, f"**{y:g}")
     # d/dy of x**y is x**y log x; at x == 0 (y > 0) it is 0, as in PyTorch, and for
     # a negative base (integer y) the real log is undefined: nan.
     d_exponent = out * math.log(x) if x > 0.0 or x != x else 0.0 if x == 0.0 else _NAN
-    return _node(out, (base, exponent), (d_base, d_exponent), "**")
+    return _node2(out, base, exponent, d_base, d_exponent, "**")
 
 
 def linear(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value) -> Value:
@@ -494,7 +561,7 @@ def topological_order(root: Value) -> list[Value]:
     while stack:
         v = stack.pop()
         order.append(v)
-        for p in v._prev:
+        for p in v.parents:
             if p not in seen:
                 seen.add(p)
                 stack.append(p)

@@ -63,6 +63,21 @@ def test_dropped_graph_is_freed_without_the_collector():
         gc.enable()
 
 
+def test_unary_and_binary_nodes_hold_no_tuples():
+    """CPython's collector walks every container a live graph holds. A unary or binary node
+    keeps its parents and local derivatives in its own slots, so the only containers it
+    refers to are its parents (and its class); an n-ary node holds two tuples."""
+    x, w = Value(2.0), Value(3.0)
+    for node in (x * w, x + 1.0, w - x, x / w, x.tanh(), x.relu(), -x, x**2, x**w):
+        containers = [r for r in gc.get_referents(node) if gc.is_tracked(r) and r is not Value]
+        assert containers and all(type(r) is Value for r in containers), (node.op, containers)
+        assert set(containers) <= {x, w, *node.parents}
+    n_ary = linear([w, w], [x, 1.0], x)
+    referents = gc.get_referents(n_ary)
+    assert any(r is n_ary.parents for r in referents) and any(r is n_ary.local_grads for r in referents)
+    assert n_ary.parents[:3] == (w, w, x) and n_ary.local_grads == (2.0, 1.0, 3.0, 3.0, 1.0)
+
+
 def test_no_grad_records_no_history_and_nests():
     w = Value(3.0)
     assert is_grad_enabled()
