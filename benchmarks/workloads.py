@@ -96,15 +96,15 @@ def binary_forward(model: Any, x: list[Any]) -> Any:
     return x[0]
 
 
-def w1_chainrule(weights: Any, binary: bool = False) -> Callable[[int], float]:
-    from chainrule import Value
-
-    model = chainrule_mlp(weights)
+def demo_step(model: Any, value_type: Any, score: Callable[[list[Any]], Any]) -> Callable[[int], float]:
+    """One step of micrograd's demo as its notebook writes it, on the engine that `model`
+    and `value_type` come from: the same code for chainrule and micrograd. `score` maps
+    one sample's input Values to the model's output Value."""
     xs, y = moons()
 
     def step(k: int) -> float:
-        inputs = [list(map(Value, xrow)) for xrow in xs]
-        scores = [binary_forward(model, x) if binary else model(x)[0] for x in inputs]
+        inputs = [list(map(value_type, xrow)) for xrow in xs]
+        scores = list(map(score, inputs))
         losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
         reg_loss = ALPHA * sum(p * p for p in model.parameters())
@@ -114,11 +114,20 @@ def w1_chainrule(weights: Any, binary: bool = False) -> Callable[[int], float]:
         lr = learning_rate(k)
         for p in model.parameters():
             p.data -= lr * p.grad
-        return total_loss.data
+        return float(total_loss.data)
 
     step.model = model  # type: ignore[attr-defined]
     step.flat = lambda: [p.data for p in model.parameters()]  # type: ignore[attr-defined]
     return step
+
+
+def w1_chainrule(weights: Any, binary: bool = False) -> Callable[[int], float]:
+    from chainrule import Value
+
+    model = chainrule_mlp(weights)
+    if binary:
+        return demo_step(model, Value, lambda x: binary_forward(model, x))
+    return demo_step(model, Value, lambda x: model(x)[0])  # chainrule's Layer returns a list
 
 
 def micrograd_mlp(weights: Any) -> Any:
@@ -137,24 +146,7 @@ def w1_micrograd(weights: Any) -> Callable[[int], float]:
     from micrograd.engine import Value
 
     model = micrograd_mlp(weights)
-    xs, y = moons()
-
-    def step(k: int) -> float:
-        inputs = [list(map(Value, xrow)) for xrow in xs]
-        scores = list(map(model, inputs))  # micrograd's last Layer returns a bare Value
-        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
-        data_loss = sum(losses) * (1.0 / len(losses))
-        reg_loss = ALPHA * sum(p * p for p in model.parameters())
-        total_loss = data_loss + reg_loss
-        model.zero_grad()
-        total_loss.backward()
-        lr = learning_rate(k)
-        for p in model.parameters():
-            p.data -= lr * p.grad
-        return float(total_loss.data)
-
-    step.flat = lambda: [p.data for p in model.parameters()]  # type: ignore[attr-defined]
-    return step
+    return demo_step(model, Value, model)  # micrograd's last Layer returns a bare Value
 
 
 def w1_floats(weights: Any) -> Callable[[int], float]:
