@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .engine import Value, topological_order
-from .explain import explain, node_names
-from .viz.graph import GraphvizNotFound
-from .viz.stepper import forward_equation
+from .explanation import explain
+from .notation import forward_equation, node_names
+from .viz import GraphvizNotFound
 
 __all__ = ["main", "run_demo", "worked_example"]
 
@@ -38,7 +38,7 @@ def worked_example() -> dict[str, Value]:
 def _walkthrough(nodes: dict[str, Value]) -> None:
     loss = nodes["L"]
     names = node_names(loss)
-    order = [v for v in reversed(topological_order(loss)) if not v.is_leaf]  # the forward pass
+    order = [v for v in topological_order(loss) if not v.is_leaf]  # the forward pass
     print("1. One ReLU neuron: x = 2, w = 3, b = 1, target y = 5, L = (relu(w·x + b) - y)²")
     print("\n   Forward pass")
     for v in order:

@@ -22,7 +22,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from .engine import Value, _invalid_data
+from .engine import Value
+from .engine.checks import is_real
 
 __all__ = ["SGD", "Adam", "Optimizer"]
 
@@ -173,7 +174,7 @@ class Adam(Optimizer):
 
 def _hyperparameter(optimizer: str, name: str, value: object) -> float:
     """`value` as a float, or ValueError naming the optimizer and the argument."""
-    if _invalid_data(value) is not None:
+    if not is_real(value):
         raise ValueError(f"{optimizer}: {name} must be a number, got {type(value).__name__} {value!r}")
     x = float(value)  # type: ignore[arg-type]
     if not x >= 0.0 or x == math.inf:  # nan fails the first test

@@ -14,13 +14,12 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .engine import Number, no_grad
-from .train import _argmax
+from .nn import predicted_class
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .nn import Module
-    from .train import History
+    from .nn import History, Module
 
 __all__ = ["decision_boundary", "loss_curve"]
 
@@ -100,10 +99,7 @@ def decision_boundary(
 
 
 def _predict(model: Module, x: list[float]) -> int:
-    out = model(x)
-    if len(out) == 1:
-        return 1 if out[0].data > 0.0 else 0
-    return _argmax(out)
+    return predicted_class(model(x))
 
 
 def _axis(values: list[float], resolution: int) -> list[float]:

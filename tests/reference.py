@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 
 from chainrule import Value
 from chainrule.engine import linear, logsumexp
@@ -118,3 +119,61 @@ def seed_example(labels: Sequence[str] = ("z", "a", "L"), backward: bool = False
     if backward:
         loss.backward()
     return nodes
+
+
+# -- random expression programs, for the property tests ----------------------------------
+# A program is a list of steps; each applies an op to earlier nodes (so subexpressions
+# are reused), after mapping operands into the op's domain: log and sqrt see
+# x*x + 0.5, division divides by y*y + 1, a non-integer power has base x*x + 0.5.
+
+UNARY = ["neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "abs", "sin", "cos", "softplus", "pow"]
+BINARY = ["+", "-", "*", "/", "vpow"]
+KINKED = {"relu", "leaky_relu", "abs"}
+
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(UNARY), st.integers(0, 100), st.just(0)),
+        st.tuples(st.sampled_from(BINARY), st.integers(0, 100), st.integers(0, 100)),
+    ),
+    min_size=1,
+    max_size=25,
+)
+inputs = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=1, max_size=4)
+
+
+def apply(ops, op, a, b):
+    """One step of a program: op applied to a (and b), mapped into op's domain."""
+    if op == "neg":
+        return -a
+    if op == "exp":
+        return (a * 0.5).exp()
+    if op in ("log", "sqrt"):
+        return getattr(a * a + 0.5, op)()
+    if op in ("tanh", "sigmoid", "relu", "abs", "sin", "cos"):
+        return getattr(a, op)()
+    if op == "leaky_relu":
+        return ops.leaky_relu(a, 0.1)
+    if op == "softplus":
+        return ops.softplus(a)
+    if op == "pow":
+        return (a * a + 0.5) ** 1.5
+    if op == "/":
+        return a / (b * b + 1.0)
+    if op == "vpow":
+        return (a * a + 0.5) ** b.tanh()
+    return {"+": a + b, "-": a - b, "*": a * b}[op]
+
+
+def build(program, kinks):
+    """Turn a program into fn(ops, *xs); kink-op inputs are appended to `kinks`."""
+
+    def fn(ops, *xs):
+        nodes = list(xs)
+        for op, i, j in program:
+            a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
+            if op in KINKED:
+                kinks.append(a)
+            nodes.append(apply(ops, op, a, b))
+        return sum(nodes[len(xs) :], nodes[-1] * 0.0)
+
+    return fn

@@ -6,10 +6,9 @@ import pytest
 from hypothesis import assume, given
 
 from chainrule import Explanation, Path, Value, explain
-from chainrule.explain import node_names
+from chainrule.notation import node_names
 from tests import reference
-from tests.reference import CHAINRULE_OPS
-from tests.test_properties import build, inputs, steps
+from tests.reference import CHAINRULE_OPS, build, inputs, steps
 
 
 def seed_example(label_intermediates=True):

@@ -228,7 +228,7 @@ def test_layer_fast_path_respects_no_grad_and_restores_scope_on_errors():
     layer.neurons[1].w.append(Value(0.5))  # a broken neuron: 3 weights for 2 inputs
     with pytest.raises(ValueError, match="Neuron: expected 3 inputs, got 2"):
         layer(x)
-    assert engine._scope == ()
+    assert engine.current_scope() == ()
 
 
 def test_plain_number_inputs_become_one_shared_input_each():

@@ -1,81 +1,14 @@
-"""Hypothesis: random expression DAGs against central differences and PyTorch.
-
-A program is a list of steps; each applies an op to earlier nodes (so subexpressions
-are reused), after mapping operands into the op's domain: log and sqrt see
-x*x + 0.5, division divides by y*y + 1, a non-integer power has base x*x + 0.5.
-"""
+"""Hypothesis: random expression DAGs (`tests.reference.build`) against central
+differences and PyTorch."""
 
 import math
 
 from hypothesis import assume, given
-from hypothesis import strategies as st
 
-from chainrule import Value, no_grad
+from chainrule import Value
 from chainrule.engine import topological_order
-from tests.reference import CHAINRULE_OPS, close, needs_torch, run_chainrule, run_torch
-
-UNARY = ["neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "abs", "sin", "cos", "softplus", "pow"]
-BINARY = ["+", "-", "*", "/", "vpow"]
-KINKED = {"relu", "leaky_relu", "abs"}
-
-steps = st.lists(
-    st.one_of(
-        st.tuples(st.sampled_from(UNARY), st.integers(0, 100), st.just(0)),
-        st.tuples(st.sampled_from(BINARY), st.integers(0, 100), st.integers(0, 100)),
-    ),
-    min_size=1,
-    max_size=25,
-)
-inputs = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=1, max_size=4)
-
-
-def apply(ops, op, a, b):
-    """One step of a program: op applied to a (and b), mapped into op's domain."""
-    if op == "neg":
-        return -a
-    if op == "exp":
-        return (a * 0.5).exp()
-    if op in ("log", "sqrt"):
-        return getattr(a * a + 0.5, op)()
-    if op in ("tanh", "sigmoid", "relu", "abs", "sin", "cos"):
-        return getattr(a, op)()
-    if op == "leaky_relu":
-        return ops.leaky_relu(a, 0.1)
-    if op == "softplus":
-        return ops.softplus(a)
-    if op == "pow":
-        return (a * a + 0.5) ** 1.5
-    if op == "/":
-        return a / (b * b + 1.0)
-    if op == "vpow":
-        return (a * a + 0.5) ** b.tanh()
-    return {"+": a + b, "-": a - b, "*": a * b}[op]
-
-
-def build(program, kinks):
-    """Turn a program into fn(ops, *xs); kink-op inputs are appended to `kinks`."""
-
-    def fn(ops, *xs):
-        nodes = list(xs)
-        for op, i, j in program:
-            a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
-            if op in KINKED:
-                kinks.append(a)
-            nodes.append(apply(ops, op, a, b))
-        return sum(nodes[len(xs) :], nodes[-1] * 0.0)
-
-    return fn
-
-
-def central_differences(fn, point, eps=1e-6):
-
-    grads = []
-    with no_grad():
-        for i in range(len(point)):
-            up = fn(CHAINRULE_OPS, *[Value(p + eps if j == i else p) for j, p in enumerate(point)]).data
-            down = fn(CHAINRULE_OPS, *[Value(p - eps if j == i else p) for j, p in enumerate(point)]).data
-            grads.append((up - down) / (2 * eps))
-    return grads
+from chainrule.gradchecking import numerical_gradient
+from tests.reference import CHAINRULE_OPS, build, close, inputs, needs_torch, run_chainrule, run_torch, steps
 
 
 @given(program=steps, point=inputs)
@@ -86,7 +19,7 @@ def test_random_dags_match_finite_differences(program, point):
     assume(math.isfinite(value) and abs(value) < 1e6)
     # A central difference straddling a kink measures neither side.
     assume(all(abs(k.data) > 1e-3 for k in kinks))
-    numerical = central_differences(fn, point)
+    numerical = numerical_gradient(lambda *xs: fn(CHAINRULE_OPS, *xs), point)
     for g, n in zip(grads, numerical):
         assert abs(g - n) <= 1e-5 + 1e-4 * abs(n), (grads, numerical)
 

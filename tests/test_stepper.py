@@ -28,12 +28,11 @@ from hypothesis import assume, given, settings
 
 from chainrule import Value
 from chainrule.engine import topological_order
+from chainrule.notation import format_number
 from chainrule.viz import Stepper, backward_steps, save_stepper
-from chainrule.viz.graph import format_number
 from chainrule.viz.stepper import MAX_NODES
 from tests import reference
-from tests.reference import CHAINRULE_OPS
-from tests.test_properties import build, inputs, steps
+from tests.reference import CHAINRULE_OPS, build, inputs, steps
 
 
 def seed_example() -> tuple[Value, dict[str, Value]]:
@@ -168,7 +167,7 @@ def check_frames_against_backward(root: Value) -> None:
     for a, b in pairwise(states):
         assert a != b, "a frame repeats the one before it"
     root.backward()
-    index = {v: str(i) for i, v in enumerate(reversed(topological_order(root)))}
+    index = {v: str(i) for i, v in enumerate(topological_order(root))}
     assert states[-1]["grad"] == {index[v]: format_number(v.grad) for v in index}
     assert states[-1]["data"] == {index[v]: format_number(v.data) for v in index}
 
@@ -207,7 +206,7 @@ def test_the_drawing_has_the_parts_the_script_changes():
     page = Stepper(L).html
     svg = drawing_of(page)
     groups = {g.get("id"): g for g in svg.iter("g")}
-    nodes = list(reversed(topological_order(L)))
+    nodes = topological_order(L)
     for i, v in enumerate(nodes):
         texts = [t.text for t in groups[f"v{i}"].iter("text")]
         # Each box ends with its data and grad rows, whose values the script replaces.

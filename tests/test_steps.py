@@ -9,8 +9,7 @@ from chainrule import Value
 from chainrule.engine import topological_order
 from chainrule.viz import backward_steps
 from tests import reference
-from tests.reference import CHAINRULE_OPS
-from tests.test_properties import build, inputs, steps
+from tests.reference import CHAINRULE_OPS, build, inputs, steps
 
 
 def test_seed_example_steps():
@@ -65,7 +64,7 @@ def test_random_dags_steps_sum_to_backward_grads(program, point):
     out.backward()
 
     # The order is backward's: newest node first, every node with parents once.
-    assert [s.node for s in replay] == [v for v in topological_order(out) if not v.is_leaf]
+    assert [s.node for s in replay] == [v for v in reversed(topological_order(out)) if not v.is_leaf]
     # Each contribution is upstream grad times the local derivative read from the node.
     for s in replay:
         assert len(s.contributions) == len(s.node.parents)

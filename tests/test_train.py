@@ -299,7 +299,7 @@ def test_grad_norms_of_other_modules():
 
 
 def test_public_homes():
-    assert chainrule.nn.fit is chainrule.train.fit and chainrule.nn.mse_loss is chainrule.losses.mse_loss
+    assert chainrule.nn.fit is chainrule.nn.training.fit and chainrule.nn.mse_loss is chainrule.nn.losses.mse_loss
     for name in ("data", "nn", "optim", "plot"):
         assert name in chainrule.__all__ and getattr(chainrule, name).__name__ == f"chainrule.{name}"
     for name in ("fit", "History", "clip_grad_norm", "grad_norms", "mse_loss", "hinge_loss", "bce_with_logits"):

@@ -21,8 +21,9 @@ import chainrule
 from chainrule import Value, draw_dot
 from chainrule.engine import topological_order
 from chainrule.nn import MLP, Neuron
+from chainrule.notation import format_number, op_symbol
 from chainrule.viz import GraphvizNotFound, save_svg
-from chainrule.viz.graph import format_number, op_symbol, render_svg
+from chainrule.viz.graph import render_svg
 from tests import reference
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -128,7 +129,7 @@ def mlp_graph(seed: int = 0) -> tuple[MLP, Value]:
 
 def node_name(root: Value, v: Value) -> str:
     """Nodes are named v0, v1, ... in the order the Values were made (draw_dot's docstring)."""
-    return f"v{topological_order(root)[::-1].index(v)}"
+    return f"v{topological_order(root).index(v)}"
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ Drawing needs the `viz` extra (`pip install 'chainrule[viz]'`) and the Graphviz 
 program only when a drawing is made, so importing this package needs neither.
 """
 
+from ..engine import backward_steps
 from .graph import GraphvizNotFound, draw_dot, save_svg
 from .playground import NeuronPlayground
 from .stepper import Stepper, save_stepper
-from .steps import backward_steps
 
 __all__ = [
     "GraphvizNotFound",

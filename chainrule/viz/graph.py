@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..engine import Value, topological_order
-from ..explain import format_number
 from ..nn import Module
+from ..notation import format_number, op_symbol
 
 if TYPE_CHECKING:
     import graphviz
@@ -80,39 +80,6 @@ _CLUSTER_BORDER = "#94a3b8"
 _NEGATIVE, _POSITIVE = (67, 147, 195), (214, 96, 77)
 _CLUSTER_FILLS = ("#f8fafc", "#f1f5f9", "#e2e8f0")
 _FONT = "Helvetica,Arial,sans-serif"
-
-_SYMBOLS = {
-    "+": "+",
-    "-": "\N{MINUS SIGN}",
-    "*": "\N{MULTIPLICATION SIGN}",
-    "/": "÷",
-    "neg": "\N{MINUS SIGN}x",
-    "**": "xʸ",
-    "exp": "exp",
-    "log": "log",
-    "sqrt": "√",
-    "tanh": "tanh",
-    "sigmoid": "\N{GREEK SMALL LETTER SIGMA}",
-    "relu": "ReLU",
-    "leaky_relu": "LeakyReLU",
-    "abs": "|x|",
-    "sin": "sin",
-    "cos": "cos",
-    "softplus": "softplus",
-    "logsumexp": "log Σ exp",
-    "linear": "Σ w·x + b",
-}
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def op_symbol(op: str) -> str:
-    """The symbol a drawing shows for an operation: '*' -> a times sign, '**2' -> 'x²', 'linear' -> 'Σ w·x + b'."""
-    if op.startswith("**") and op != "**":
-        exponent = op[2:]
-        if exponent.lstrip("-").isdigit():
-            return "x" + exponent.translate(_SUPERSCRIPTS)
-        return f"x^{exponent}"
-    return _SYMBOLS.get(op, op)
 
 
 def draw_dot(
@@ -188,7 +155,7 @@ def _draw(
     def svg_id(name: str) -> dict[str, str]:
         return {"id": name} if shown is not None else {}
 
-    nodes = topological_order(root)[::-1]  # oldest first: inputs lead the drawing
+    nodes = topological_order(root)  # oldest first: inputs lead the drawing
     ids = {v: i for i, v in enumerate(nodes)}
     targets = _highlight_targets(highlight, ids)
     owners, names, chains = _module_info(nodes)

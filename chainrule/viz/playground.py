@@ -20,8 +20,10 @@ import html
 import math
 from typing import Any, NamedTuple
 
-from ..engine import Value, _invalid_data, linear
-from ..explain import Explanation, explain, format_number
+from ..engine import Value, linear
+from ..engine.checks import finite_real
+from ..explanation import Explanation, explain
+from ..notation import format_number
 
 __all__ = ["ACTIVATIONS", "NeuronPlayground"]
 
@@ -43,12 +45,7 @@ class _Graph(NamedTuple):
 
 
 def _real(owner: str, name: str, value: object) -> float:
-    if _invalid_data(value) is not None:  # the engine's notion of a real number, as Value's
-        raise TypeError(f"{owner}: {name} must be a real number, got {type(value).__name__} {value!r}")
-    x = float(value)  # type: ignore[arg-type]  # checked just above
-    if not math.isfinite(x):
-        raise ValueError(f"{owner}: {name} must be finite, got {x!r}")
-    return x
+    return finite_real(value, owner, name)
 
 
 class NeuronPlayground:

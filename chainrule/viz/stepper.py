@@ -37,14 +37,13 @@ import html
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..engine import Value, topological_order
-from ..explain import _bare, node_names
-from .graph import _SUPERSCRIPTS, _draw, _Shown, format_number, render_svg
-from .steps import BackwardStep, backward_steps
+from ..engine import BackwardStep, Value, backward_steps, topological_order
+from ..notation import derivative, factor, format_number, forward_equation, node_names
+from .graph import _draw, _Shown, render_svg
 
 __all__ = ["MAX_NODES", "Stepper", "save_stepper"]
 
@@ -90,7 +89,7 @@ class Stepper:
     def __init__(self, root: Value) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"Stepper: root must be a Value, got {type(root).__name__}")
-        nodes = topological_order(root)[::-1]  # oldest first, the order of the forward pass
+        nodes = topological_order(root)  # oldest first, the order of the forward pass
         names = node_names(root)
         if len(nodes) > MAX_NODES:
             raise ValueError(
@@ -152,7 +151,7 @@ def _frames(root: Value, nodes: list[Value], names: dict[Value, str]) -> list[_F
 def _forward(v: Value, last: bool, names: dict[Value, str], index: dict[Value, int]) -> _Frame:
     """The frame that computes v: its value and the local derivatives that come with it."""
     name, one = names[v], len(v.parents) == 1
-    locals_ = _and([f"{_derivative(names, v, p)} = {format_number(g)}" for p, g in zip(v.parents, v.local_grads)])
+    locals_ = _and([f"{derivative(names[v], names[p])} = {format_number(g)}" for p, g in zip(v.parents, v.local_grads)])
     caption = (
         f"Forward pass: compute {name} from {_and(_unique(names[p] for p in v.parents))}, "
         f"and the local {'derivative' if one else 'derivatives'} {locals_} "
@@ -168,7 +167,7 @@ def _backward(step: BackwardStep, last: bool, root: Value, names: dict[Value, st
     node, upstream = names[step.node], format_number(step.grad)
     lines, grad = [], {}
     if step.node is root:
-        lines.append(f"grad({node}) = {upstream}   (d{_bare(node)}/d{_bare(node)}: backward starts here)")
+        lines.append(f"grad({node}) = {upstream}   ({derivative(node, node)}: backward starts here)")
         grad[index[root]] = upstream
         caption = f"Backward pass, from the output: grad({node}) = {upstream}."
     else:
@@ -178,11 +177,11 @@ def _backward(step: BackwardStep, last: bool, root: Value, names: dict[Value, st
     for c in step.contributions:
         parent = names[c.parent]
         line = (
-            f"grad({parent}) += grad({node}) · {_derivative(names, step.node, c.parent)} = "
-            f"{_factor(step.grad)} · {_factor(c.local_grad)} = {format_number(c.amount)}"
+            f"grad({parent}) += grad({node}) · {derivative(names[step.node], names[c.parent])} = "
+            f"{factor(step.grad)} · {factor(c.local_grad)} = {format_number(c.amount)}"
         )
         if c.accumulates:
-            line += f", so grad({parent}) = {format_number(c.grad_before)} + {_factor(c.amount)}"
+            line += f", so grad({parent}) = {format_number(c.grad_before)} + {factor(c.amount)}"
             line += f" = {format_number(c.grad_after)}"
         lines.append(line)
         grad[index[c.parent]] = format_number(c.grad_after)
@@ -191,7 +190,7 @@ def _backward(step: BackwardStep, last: bool, root: Value, names: dict[Value, st
         have = "has" if len(adding) == 1 else "have"
         caption += f" {_and(adding)} {have} a gradient from another path already: the contributions add up (+=)."
     if last:
-        caption += f" That was the last step: every grad is now d{_bare(names[root])}/d(that value)."
+        caption += f" That was the last step: every grad is now {derivative(names[root], '(that value)')}."
     return _Frame("backward", caption, tuple(lines), index[step.node], {}, grad)
 
 
@@ -209,54 +208,6 @@ def _start(root: Value, leaves: list[Value], names: dict[Value, str], data: dict
             "sends the gradient of the output back through the graph."
         )
     return _Frame("start", caption, (", ".join(shown),) if shown else (), None, data, {})
-
-
-def forward_equation(v: Value, names: dict[Value, str]) -> str:
-    """'z = mul₁ + b = 6 + 1 = 7': the node's op on its inputs' names, then on their values."""
-    symbols = _expression(v.op, [names[p] for p in v.parents], _bare)
-    numbers = _expression(v.op, [format_number(p.data) for p in v.parents], _parenthesize_negative)
-    middle = [symbols] if symbols == numbers else [symbols, numbers]
-    return " = ".join([names[v], *middle, format_number(v.data)])
-
-
-def _expression(op: str, args: list[str], operand: Callable[[str], str]) -> str:
-    """An op applied to its arguments as a learner writes it: 'a · b', 'relu(z)', 'a²'.
-
-    `operand` wraps an argument that stands next to an operator ('(-2) · 3'); inside a
-    function's parentheses ('relu(-2)') arguments stand as they are.
-    """
-    if op in _INFIX and len(args) == 2:
-        return f"{operand(args[0])} {_INFIX[op]} {operand(args[1])}"
-    if op == "neg":
-        return f"-{operand(args[0])}"
-    if op == "abs":
-        return f"|{args[0]}|"
-    if op == "**" and len(args) == 2:
-        return f"{operand(args[0])}^{operand(args[1])}"
-    if op.startswith("**"):
-        exponent = op[2:]
-        power = exponent.translate(_SUPERSCRIPTS) if exponent.lstrip("-").isdigit() else f"^{exponent}"
-        return operand(args[0]) + power
-    if op == "linear":  # parents are (*weights, *inputs, bias)
-        n = len(args) // 2
-        products = [f"{operand(w)}·{operand(x)}" for w, x in zip(args[:n], args[n : 2 * n])]
-        return " + ".join([*products, operand(args[-1])])
-    if op == "logsumexp":
-        return "log(" + " + ".join(f"exp({a})" for a in args) + ")"
-    return f"{op}({', '.join(args)})"
-
-
-def _derivative(names: dict[Value, str], upper: Value, lower: Value) -> str:
-    return f"d{_bare(names[upper])}/d{_bare(names[lower])}"
-
-
-def _factor(x: float) -> str:
-    """A number as a factor: negative ones in parentheses, 4 · (-1)."""
-    return _parenthesize_negative(format_number(x))
-
-
-def _parenthesize_negative(number: str) -> str:
-    return f"({number})" if number.startswith("-") else number
 
 
 def _unique(items: Iterable[str]) -> list[str]:

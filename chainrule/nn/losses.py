@@ -18,7 +18,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 
-from .engine import Number, Value, _invalid_data, logsumexp
+from ..engine import Number, Value, logsumexp
+from ..engine.checks import is_real
 
 __all__ = ["bce_with_logits", "cross_entropy", "hinge_loss", "mse_loss"]
 
@@ -129,7 +130,7 @@ def _mean(terms: list[Value]) -> Value:
 
 
 def _number(x: object, op: str, i: int) -> float:
-    if _invalid_data(x) is not None:
+    if not is_real(x):
         raise TypeError(f"{op}: target at position {i} must be a real number, got {type(x).__name__} {x!r}")
     return float(x)  # type: ignore[arg-type]
 
@@ -142,6 +143,6 @@ def _value(x: Value | Number, op: str, i: int) -> Value:
     # A plain number is allowed (it gets no gradient), so a loss is always a Value.
     if isinstance(x, Value):
         return x
-    if _invalid_data(x) is not None:
+    if not is_real(x):
         raise TypeError(f"{op}: prediction at position {i} must be a Value or a real number, got {type(x).__name__}")
     return Value(x)

@@ -19,68 +19,36 @@ How a path is written. Its terms d upper / d lower run between *stops*:
   unlabelled, so dL/da is the product of two edges, 2(a - y) = 4 and 1, and dz/dw
   of two more, 1 and x = 2;
 - if no node between them is labelled, every node is a stop except sums and
-  differences ('+', '-', 'neg'), whose local derivatives are +-1 and would only
-  add factors of 1.
+  differences (ops whose local derivatives are all +-1, `OpNotation.unit_slopes`),
+  which would only add factors of 1.
 
 Each term's number is the product of the local derivatives of the edges it spans;
-`Path.factors` keeps every edge's own. Unlabelled nodes are named after their op
-and numbered in creation order (see `node_names`). Numbers are shown to 4
-significant digits. Path counts can grow exponentially with depth, so paths are
-counted (and the gradient summed) by dynamic programming over the graph, and only
-the first `max_paths` are listed.
+`GradientPath.factors` keeps every edge's own. Unlabelled nodes are named as
+`chainrule.notation.node_names` names them, and numbers written as
+`notation.format_number` writes them. The gradient is the one the engine's rule
+gives (`chainrule.engine.gradients`). Path counts can grow exponentially with depth,
+so paths are counted by dynamic programming over the graph, and only the first
+`max_paths` are listed.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .engine import Value, topological_order
+from .engine import Value, gradients, topological_order
+from .notation import derivative, format_number, node_names, notation
 
-__all__ = ["Explanation", "Path", "explain", "node_names"]
+__all__ = ["Explanation", "GradientPath", "Path", "explain"]
 
-# An unlabelled node's name is its op's word and a subscript number: mul₁, relu₂.
-_OP_WORDS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow", "": "leaf"}
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-# Sums and differences: folded away when no node between output and leaf is labelled.
-_PASS_THROUGH = {"+", "-", "neg"}
-# A name made only of these is written bare after 'd' (dz); any other gets parentheses: d(a-y).
-_PLAIN_NAME = re.compile(r"[\w₀-₉]+")
 _INDENT = "  "
 
 
-def node_names(root: Value) -> dict[Value, str]:
-    """The name of every node in the graph of `root`: its label, or an automatic one.
-
-    An unlabelled node is named after its op ('add', 'sub', 'mul', 'div', 'pow',
-    'neg', 'relu', 'tanh', ..., 'leaf' for a leaf) with a subscript counting the
-    unlabelled nodes of that op in the order they were created, so the same graph
-    always gets the same names; a constant is named by its value.
-
-        >>> x = Value(3.0, "x")
-        >>> names = node_names((x * x).relu() * 2)
-        >>> [names[v] for v in sorted(names, key=lambda v: -v._stamp)]
-        ['x', 'mul₁', 'relu₁', '2', 'mul₂']
-    """
-    names: dict[Value, str] = {}
-    counts: dict[str, int] = {}
-    for v in reversed(topological_order(root)):  # oldest first: numbers follow the forward pass
-        if v.label:
-            names[v] = v.label
-        elif v.is_constant:
-            names[v] = format_number(v.data)
-        else:
-            word = _OP_WORDS.get(v.op, "pow" if v.op.startswith("**") else v.op)
-            counts[word] = counts.get(word, 0) + 1
-            names[v] = word + str(counts[word]).translate(_SUBSCRIPTS)
-    return names
-
-
 @dataclass(frozen=True)
-class Path:
+class GradientPath:
     """One path from the output down to the leaf, with the local derivative on each edge.
+    (Also importable as `Path`, its name before 0.2.)
 
     `nodes` runs from the output to the leaf; `factors[i]` is d nodes[i] / d nodes[i+1]
     on the edge between them, read from `nodes[i].local_grads`; `product` is their
@@ -127,7 +95,7 @@ class Explanation:
     output: Value
     leaf: Value
     gradient: float
-    paths: list[Path]
+    paths: list[GradientPath]
     path_count: int
     names: dict[Value, str] = field(default_factory=dict)
 
@@ -156,10 +124,10 @@ class Explanation:
 
     # -- writing it out ------------------------------------------------------------
 
-    def _lhs(self, style: _Style) -> str:
+    def _lhs(self, style: _TextStyle) -> str:
         return style.derivative(self.names[self.output], self.names[self.leaf])
 
-    def _lines(self, style: _Style) -> list[str]:
+    def _lines(self, style: _TextStyle) -> list[str]:
         """The head line, then (for several paths) one line per listed path and a note on the rest."""
         lhs, total = self._lhs(style), style.number(self.gradient)
         if self.path_count == 0:
@@ -180,7 +148,7 @@ class Explanation:
             lines.append(f"{_INDENT}... and {more}, not listed (the gradient above sums them all)")
         return lines
 
-    def _chain(self, path: Path, style: _Style) -> str:
+    def _chain(self, path: GradientPath, style: _TextStyle) -> str:
         """One path: its terms in symbols, then in numbers, then their product."""
         product = style.number(path.product)
         terms = path.terms or ((path.nodes[0], path.nodes[0], path.product),)  # the output is the leaf
@@ -209,11 +177,9 @@ def explain(output: Value, leaf: Value, *, max_paths: int = 64) -> Explanation:
         raise TypeError(f"explain: output and leaf must be Values, got {type(bad).__name__}")
     if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 0:
         raise ValueError(f"explain: max_paths must be an int >= 0, got {max_paths!r}")
-    order = topological_order(output)  # output first, every node before its parents
-
     # counts[v] = the number of paths from v down to leaf; only nodes on some path get one.
     counts: dict[Value, int] = {leaf: 1}
-    for v in reversed(order):
+    for v in topological_order(output):  # every node after its parents
         if v is not leaf:
             n = sum(counts.get(p, 0) for p in v.parents)
             if n:
@@ -224,41 +190,18 @@ def explain(output: Value, leaf: Value, *, max_paths: int = 64) -> Explanation:
         names.setdefault(leaf, node_names(leaf)[leaf])
         return Explanation(output, leaf, 0.0, [], 0, names)
 
-    gradient = _gradient(order, counts, output, leaf)
+    gradient = gradients(output)[leaf]  # the engine's rule, so backward's number to the bit
     labelled = any(v.label for v in counts if v is not output and v is not leaf)
     return Explanation(output, leaf, gradient, _paths(output, leaf, counts, max_paths, labelled), path_count, names)
 
 
-def _gradient(order: list[Value], counts: dict[Value, int], output: Value, leaf: Value) -> float:
-    """d output / d leaf, accumulated exactly as `Value.backward` does, so the two agree to the bit.
-
-    Every consumer of a node comes before it in `order`, and each edge is visited
-    in argument order; a first contribution sets a non-leaf's sum and is added to
-    0.0 for a leaf, as in `backward`.
-    """
-    sums = {output: 1.0}
-    for v in order:
-        if v is leaf:
-            break
-        if v not in counts:
-            continue
-        g = sums[v]
-        for parent, local in zip(v.parents, v.local_grads):
-            if parent in counts:
-                if parent in sums:
-                    sums[parent] += g * local
-                else:
-                    sums[parent] = (0.0 + g * local) if parent.is_leaf else g * local
-    return sums[leaf]
-
-
-def _paths(output: Value, leaf: Value, counts: dict[Value, int], limit: int, labelled: bool) -> list[Path]:
+def _paths(output: Value, leaf: Value, counts: dict[Value, int], limit: int, labelled: bool) -> list[GradientPath]:
     """The first `limit` paths from output to leaf, depth first in argument order.
 
     Only edges into nodes that reach the leaf are followed, so every branch ends
     in a path and listing k paths costs k times the depth, whatever the total.
     """
-    paths: list[Path] = []
+    paths: list[GradientPath] = []
     nodes, cursors = [output], [0]
     factors: list[float] = []
     while cursors and len(paths) < limit:
@@ -283,34 +226,24 @@ def _paths(output: Value, leaf: Value, counts: dict[Value, int], limit: int, lab
     return paths
 
 
-def _path(nodes: list[Value], factors: list[float], labelled: bool) -> Path:
+def _path(nodes: list[Value], factors: list[float], labelled: bool) -> GradientPath:
     last = len(nodes) - 1
     if labelled:
         stops = [i for i in range(1, last) if nodes[i].label]
     else:
-        stops = [i for i in range(1, last) if nodes[i].op not in _PASS_THROUGH]
-    return Path(tuple(nodes), tuple(factors), math.prod(factors, start=1.0), (0, *stops, last) if last else (0,))
+        stops = [i for i in range(1, last) if not notation(nodes[i].op).unit_slopes]
+    ends = (0, *stops, last) if last else (0,)
+    return GradientPath(tuple(nodes), tuple(factors), math.prod(factors, start=1.0), ends)
 
 
 # -- styles: plain text and LaTeX ------------------------------------------------------
 
 
-def format_number(x: float) -> str:
-    """How chainrule writes a number for a learner, everywhere: 4 significant digits, and
-    "0" for either zero. explain, the drawings, the stepper and the playground all use it,
-    so one value reads the same in each.
-
-    >>> format_number(7.0), format_number(-0.123456), format_number(12345.0), format_number(-0.0)
-    ('7', '-0.1235', '1.234e+04', '0')
-    """
-    return "0" if x == 0.0 else f"{x:.4g}"
-
-
-class _Style:
+class _TextStyle:
     """How the plain-text form writes derivatives, products, sums and numbers."""
 
     def derivative(self, upper: str, lower: str) -> str:
-        return f"d{_bare(upper)}/d{_bare(lower)}"
+        return derivative(upper, lower)
 
     def number(self, x: float) -> str:
         return format_number(x)
@@ -333,7 +266,7 @@ class _Style:
         return words
 
 
-class _LatexStyle(_Style):
+class _LatexStyle(_TextStyle):
     """The same, typeset: the partial sign for d, and 1.049e+06 written as a power of ten."""
 
     def derivative(self, upper: str, lower: str) -> str:
@@ -355,12 +288,8 @@ class _LatexStyle(_Style):
         return rf"\text{{{_latex_escape(words)}}}"
 
 
-_TEXT = _Style()
+_TEXT = _TextStyle()
 _LATEX = _LatexStyle()
-
-
-def _bare(name: str) -> str:
-    return name if _PLAIN_NAME.fullmatch(name) else f"({name})"
 
 
 _LATEX_SPECIAL = {c: "\\" + c for c in "_{}#$%&"} | {"\\": r"\backslash ", "^": r"\hat{}", "~": r"\sim "}
@@ -379,3 +308,6 @@ def _latex_name(name: str) -> str:
     if not stem:  # a name made of subscript digits only
         body, subscript = subscript, ""
     return f"{body}_{{{subscript}}}" if subscript else body
+
+
+Path = GradientPath  # the name before 0.2, kept so older code keeps working

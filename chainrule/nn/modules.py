@@ -1,7 +1,5 @@
-"""Neural networks on top of the engine: `Module`, `Neuron`, `Layer`, `MLP`, and
-the losses and training loop to train them (defined in `chainrule.losses` and
-`chainrule.train`, imported here): `mse_loss`, `hinge_loss`, `bce_with_logits`,
-`cross_entropy`, `fit`, `History`, `clip_grad_norm`, `grad_norms`.
+"""The modules: `Module`, the base of everything with parameters, and `Neuron`, `Layer`
+and `MLP` built on it.
 
 A Module finds its parameters and sub-modules in its attributes (a Value, a
 Module, or a list of either), in the order they were assigned, and names them
@@ -21,30 +19,23 @@ import json
 import math
 import os
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import repeat
 from typing import Any, cast
 
-from . import engine
-from .engine import Number, Value, linear
+from ..engine import Number, Value, enter_scope, linear, restore_scope
 
-__all__ = [
-    "ACTIVATIONS",
-    "MLP",
-    "History",
-    "Layer",
-    "Module",
-    "Neuron",
-    "bce_with_logits",
-    "clip_grad_norm",
-    "cross_entropy",
-    "fit",
-    "grad_norms",
-    "hinge_loss",
-    "mse_loss",
-]
+__all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
+# Each activation a Neuron can apply to its weighted sum z, as a function of z.
+_ACTIVATE: dict[str, Callable[[Value], Value]] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "leaky_relu": Value.leaky_relu,
+    "linear": lambda z: z,
+}
+ACTIVATIONS = tuple(_ACTIVATE)
 
 
 class Module:
@@ -60,13 +51,12 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any) -> Any:
-        # Inlined `engine.module_scope`: this runs once per neuron per sample.
-        saved = engine._scope
-        engine._scope = (*saved, self)
+        # `engine.module_scope` in its cheaper form: this runs once per neuron per sample.
+        token = enter_scope(self)
         try:
             return self.forward(*args)
         finally:
-            engine._scope = saved
+            restore_scope(token)
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """(name, module) for each direct sub-module, in assignment order."""
@@ -194,29 +184,15 @@ class Neuron(Module):
         self.b = Value(0.0, "b")
         self.activation = activation
 
-    def forward(self, x: Sequence[Value | Number]) -> Value:
-        """activation(w . x + b) for one sample `x` of `nin` numbers or Values."""
+    def forward(self, x: Sequence[Value | Number], input_data: Sequence[float] | None = None) -> Value:
+        """activation(w . x + b) for one sample `x` of `nin` numbers or Values.
+
+        `input_data`, when given, is the inputs' `.data` (x then all Values): a Layer
+        reads it once for all its neurons.
+        """
         if len(x) != len(self.w):
             raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
-        return self._activate(linear(self.w, x, self.b))
-
-    def _forward_values(self, x: Sequence[Value], x_data: list[float]) -> Value:
-        """`forward` for inputs that are all Values, with their data read once by the Layer."""
-        if len(x) != len(self.w):
-            raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
-        return self._activate(engine._linear(self.w, x, x_data, self.b))
-
-    def _activate(self, z: Value) -> Value:
-        act = self.activation
-        if act == "relu":
-            return z.relu()
-        if act == "linear":
-            return z
-        if act == "tanh":
-            return z.tanh()
-        if act == "sigmoid":
-            return z.sigmoid()
-        return z.leaky_relu()
+        return _ACTIVATE[self.activation](linear(self.w, x, self.b, input_data=input_data))
 
     def extra_repr(self) -> str:
         return f"nin={len(self.w)}, activation={self.activation!r}"
@@ -242,23 +218,11 @@ class Layer(Module):
             # Plain numbers are the sample itself: one input leaf each, x0, x1, ..., shared
             # by every neuron (not a constant per neuron), so a drawing shows each input once.
             values = [v if isinstance(v, Value) else Value(v, f"x{i}") for i, v in enumerate(x)]
-        # The inputs' data is read once for the whole layer rather than once per neuron,
-        # and each Neuron's forward runs as Module.__call__ would run it, recording the
-        # neuron in the scope of its nodes.
+        # The inputs' data is read once for the whole layer rather than once per neuron;
+        # a neuron whose forward is not Neuron's own is called the ordinary way.
         x_data = [v.data for v in values]
-        outer = engine._scope
-        out = []
-        try:
-            for n in self.neurons:
-                if type(n) is Neuron:
-                    engine._scope = (*outer, n)
-                    out.append(n._forward_values(values, x_data))
-                else:  # a subclass may override forward: call it the ordinary way
-                    engine._scope = outer
-                    out.append(n(values))
-        finally:
-            engine._scope = outer
-        return out
+        own = Neuron.forward
+        return [n(values, x_data) if type(n).forward is own else n(values) for n in self.neurons]
 
     def extra_repr(self) -> str:
         return f"nin={self.nin}, nout={self.nout}, activation={self.activation!r}"
@@ -289,9 +253,3 @@ class MLP(Module):
         for layer in self.layers[1:]:
             out = layer(out)
         return out
-
-
-# The losses and the training loop live in their own modules and are offered here, nn's
-# public home. Imported last: train imports Module from this module.
-from .losses import bce_with_logits, cross_entropy, hinge_loss, mse_loss  # noqa: E402
-from .train import History, clip_grad_norm, fit, grad_norms  # noqa: E402

@@ -23,12 +23,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .engine import Number, Value, _invalid_data, no_grad
+from ..engine import Number, Value, no_grad
+from ..engine.checks import is_real
+from ..optim import Optimizer
 from .losses import bce_with_logits, cross_entropy, hinge_loss, mse_loss
-from .nn import Module
-from .optim import Optimizer
+from .modules import Module
 
-__all__ = ["History", "clip_grad_norm", "fit", "grad_norms"]
+__all__ = ["History", "clip_grad_norm", "fit", "grad_norms", "predicted_class"]
 
 # The losses `fit` knows by name: it maps the labels for them and measures accuracy.
 _LOSSES: dict[str, Callable[..., Value]] = {
@@ -59,7 +60,7 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     for i, p in enumerate(params):
         if not isinstance(p, Value):
             raise ValueError(f"clip_grad_norm: parameter {i} is a {type(p).__name__}, not a Value")
-    if _invalid_data(max_norm) is not None or not float(max_norm) >= 0.0:
+    if not is_real(max_norm) or not float(max_norm) >= 0.0:
         raise ValueError(f"clip_grad_norm: max_norm must be a number >= 0, got {max_norm!r}")
     total = math.hypot(*(p.grad for p in params))  # hypot: no overflow from squaring huge grads
     scale = float(max_norm) / (total + 1e-6)
@@ -267,7 +268,7 @@ def _targets(name: str, y: Sequence[Any], width: int) -> list[Any]:
         raise ValueError(f"fit: {name} needs a model with 1 output, got {width}")
     values = []
     for i, label in enumerate(y):
-        if _invalid_data(label) is not None:
+        if not is_real(label):
             raise ValueError(f"fit: label {label!r} of sample {i} is not a number")
         values.append(float(label))
     if name == "hinge_loss":
@@ -293,7 +294,16 @@ def _count_correct(name: str, outputs: list[list[Value]], labels: list[Any]) -> 
     return 0
 
 
-def _argmax(values: list[Value]) -> int:
+def predicted_class(outputs: Sequence[Value]) -> int:
+    """The class a model's outputs for one sample predict: for one output (a score or a
+    logit) 1 when it is > 0 and 0 otherwise; for k outputs the index of the largest, the
+    first on ties (as torch.argmax)."""
+    if len(outputs) == 1:
+        return 1 if outputs[0].data > 0.0 else 0
+    return _argmax(outputs)
+
+
+def _argmax(values: Sequence[Value]) -> int:
     """The index of the largest value, the first on ties (as torch.argmax)."""
     best = 0
     for k in range(1, len(values)):

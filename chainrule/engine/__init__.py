@@ -1,0 +1,49 @@
+"""The engine: scalar `Value` nodes, reverse-mode `backward`, `no_grad`, and graph walks.
+
+The bottom layer of chainrule: it imports nothing else from the package, and every other
+module builds on its public names.
+
+- `chainrule.engine.value`: `Value` and its primitives (each forward value beside its
+  local derivatives), `linear` and `logsumexp`, `no_grad`, `module_scope`.
+- `chainrule.engine.graph`: `topological_order`, and `backward_steps`, the rule of
+  backward one step at a time, with `gradients` read from it.
+- `chainrule.engine.checks`: the argument checks every layer uses.
+
+    >>> x, w, b = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b")
+    >>> L = ((w * x + b).relu() - 5) ** 2
+    >>> L.backward()
+    >>> L.data, w.grad, b.grad
+    (4.0, 8.0, 4.0)
+"""
+
+from .graph import BackwardStep, Contribution, backward_steps, gradients, topological_order
+from .value import (
+    Number,
+    Value,
+    current_scope,
+    enter_scope,
+    is_grad_enabled,
+    linear,
+    logsumexp,
+    module_scope,
+    no_grad,
+    restore_scope,
+)
+
+__all__ = [
+    "BackwardStep",
+    "Contribution",
+    "Number",
+    "Value",
+    "backward_steps",
+    "current_scope",
+    "enter_scope",
+    "gradients",
+    "is_grad_enabled",
+    "linear",
+    "logsumexp",
+    "module_scope",
+    "no_grad",
+    "restore_scope",
+    "topological_order",
+]

@@ -1,0 +1,102 @@
+"""Argument checks shared by every layer of chainrule, so that one mistake reads the same
+wherever it is made.
+
+Each check takes the value, the name of the function or class checking it (`where`) and
+the argument's name, and returns the value as the caller uses it. A value of the wrong
+type raises TypeError; a value of the right type that is out of range raises ValueError.
+Both messages name the function, the argument and what was given:
+
+    >>> positive_int(3, "MLP", "nin")
+    3
+    >>> positive_int(0, "MLP", "nin")
+    Traceback (most recent call last):
+    ...
+    ValueError: MLP: nin must be a positive int, got 0
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+
+__all__ = [
+    "finite_real",
+    "is_real",
+    "nonnegative_int",
+    "nonnegative_real",
+    "one_of",
+    "positive_int",
+    "real",
+]
+
+
+def is_real(x: object) -> bool:
+    """True for what chainrule takes as a real number: an int, a float, or any scalar with
+    `__float__` (numpy's included); never a bool, a string, bytes, None or a container."""
+    if isinstance(x, (bool, str, bytes)) or x is None:
+        return False
+    return hasattr(x, "__float__") and not (hasattr(x, "__len__") or hasattr(x, "__iter__"))
+
+
+def real(x: object, where: str, name: str) -> float:
+    """`x` as a float; TypeError when it is not a real number (see `is_real`)."""
+    if not is_real(x):
+        raise TypeError(f"{where}: {name} must be a real number, got {_given(x)}")
+    try:
+        return float(x)  # type: ignore[arg-type]  # is_real checked __float__
+    except (TypeError, ValueError) as exc:  # a __float__ that refuses
+        raise TypeError(f"{where}: {name} must be a real number, got {_given(x)}") from exc
+
+
+def finite_real(x: object, where: str, name: str) -> float:
+    """`x` as a finite float; TypeError for a non-number, ValueError for nan or +-inf."""
+    value = real(x, where, name)
+    if not math.isfinite(value):
+        raise ValueError(f"{where}: {name} must be finite, got {value!r}")
+    return value
+
+
+def nonnegative_real(x: object, where: str, name: str, *, finite: bool = True) -> float:
+    """`x` as a float >= 0 (and finite, unless `finite=False`); nan is refused."""
+    value = real(x, where, name)
+    if not value >= 0.0 or (finite and value == math.inf):
+        bound = "a finite number >= 0" if finite else "a number >= 0"
+        raise ValueError(f"{where}: {name} must be {bound}, got {x!r}")
+    return value
+
+
+def positive_int(x: object, where: str, name: str) -> int:
+    """`x` as an int >= 1; TypeError for anything but an int (bools included)."""
+    return _int_at_least(x, 1, where, name, "a positive int")
+
+
+def nonnegative_int(x: object, where: str, name: str) -> int:
+    """`x` as an int >= 0; TypeError for anything but an int (bools included)."""
+    return _int_at_least(x, 0, where, name, "an int >= 0")
+
+
+def one_of(x: object, choices: Collection[str], where: str, name: str) -> str:
+    """`x` when it is one of `choices`; ValueError listing them otherwise."""
+    if not isinstance(x, str):
+        raise TypeError(f"{where}: {name} must be a str, one of {_listed(choices)}; got {_given(x)}")
+    if x not in choices:
+        raise ValueError(f"{where}: {name} must be one of {_listed(choices)}, got {x!r}")
+    return x
+
+
+def _int_at_least(x: object, low: int, where: str, name: str, what: str) -> int:
+    if isinstance(x, bool) or not isinstance(x, int):
+        raise TypeError(f"{where}: {name} must be {what}, got {_given(x)}")
+    if x < low:
+        raise ValueError(f"{where}: {name} must be {what}, got {x!r}")
+    return x
+
+
+def _given(x: object) -> str:
+    """How a message shows a value it refuses: its type, and its repr when that is short."""
+    text = repr(x)
+    return f"{type(x).__name__} {text}" if len(text) <= 40 else type(x).__name__
+
+
+def _listed(choices: Collection[str]) -> str:
+    return ", ".join(map(repr, choices))

@@ -1,0 +1,36 @@
+"""Neural networks on top of the engine, laid out as `torch.nn` is:
+
+- `chainrule.nn.modules`: `Module`, `Neuron`, `Layer`, `MLP`;
+- `chainrule.nn.losses`: `mse_loss`, `hinge_loss`, `bce_with_logits`, `cross_entropy`;
+- `chainrule.nn.training`: `fit`, `History`, `clip_grad_norm`, `grad_norms`.
+
+Everything is offered here, as `chainrule.nn.X`.
+
+    >>> model = MLP(2, [16, 16, 1], seed=0)
+    >>> len(model.parameters())
+    337
+    >>> out = model([0.5, -1.0])   # always a list, even for one output
+    >>> len(out)
+    1
+"""
+
+from .losses import bce_with_logits, cross_entropy, hinge_loss, mse_loss
+from .modules import ACTIVATIONS, MLP, Layer, Module, Neuron
+from .training import History, clip_grad_norm, fit, grad_norms, predicted_class
+
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "History",
+    "Layer",
+    "Module",
+    "Neuron",
+    "bce_with_logits",
+    "clip_grad_norm",
+    "cross_entropy",
+    "fit",
+    "grad_norms",
+    "hinge_loss",
+    "mse_loss",
+    "predicted_class",
+]
