@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine:
 #   make demo   - the main job
-#   make test   - lint, type-check and the whole test suite (WITH_TORCH=1 adds the PyTorch oracle)
+#   make test   - lint, type-check, check the layers and run the whole test suite
+#                 (WITH_TORCH=1 adds the PyTorch oracle)
 #   make bench  - the speed and memory benchmarks against micrograd, plain floats and PyTorch
 # Each creates .venv, installs chainrule (editable) with the extras it needs, and
 # installs the Graphviz `dot` program when it is missing; `make test` also installs
@@ -68,12 +69,14 @@ endif
 test: $(TEST_DEPS)
 	$(PY) -m ruff check $(LINT_PATHS)
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check $(LINT_PATHS)
 	$(PY) -m ruff format --check $(LINT_PATHS)
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 demo: graphviz $(VENV)/.installed-demo
 	$(VENV)/bin/chainrule demo

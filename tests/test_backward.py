@@ -69,8 +69,8 @@ def test_unary_and_binary_nodes_hold_no_tuples():
     refers to are its parents (and its class); an n-ary node holds two tuples."""
     x, w = Value(2.0), Value(3.0)
     for node in (x * w, x + 1.0, w - x, x / w, x.tanh(), x.relu(), -x, x**2, x**w):
-        containers = [r for r in gc.get_referents(node) if gc.is_tracked(r) and r is not type(node)]
-        assert containers and all(isinstance(r, Value) for r in containers), (node.op, containers)
+        containers = [r for r in gc.get_referents(node) if gc.is_tracked(r) and r is not Value]
+        assert containers and all(type(r) is Value for r in containers), (node.op, containers)
         assert set(containers) <= {x, w, *node.parents}
     n_ary = linear([w, w], [x, 1.0], x)
     referents = gc.get_referents(n_ary)

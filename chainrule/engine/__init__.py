@@ -3,8 +3,10 @@
 The bottom layer of chainrule: it imports nothing else from the package, and every other
 module builds on its public names.
 
-- `chainrule.engine.value`: `Value` and its primitives (each forward value beside its
-  local derivatives), `linear` and `logsumexp`, `no_grad`, `module_scope`.
+- `chainrule.engine.value`: `Value` and its primitives, each forward value beside its
+  local derivatives, and `node`, the one constructor of nodes;
+- `chainrule.engine.nary`: `linear` and `logsumexp`, primitives of any number of inputs;
+- `chainrule.engine.modes`: `no_grad`, and `module_scope` (the Modules that made a node);
 - `chainrule.engine.graph`: `topological_order`, and `backward_steps`, the rule of
   backward one step at a time, with `gradients` read from it.
 - `chainrule.engine.checks`: the argument checks every layer uses.
@@ -17,18 +19,9 @@ module builds on its public names.
 """
 
 from .graph import BackwardStep, Contribution, backward_steps, gradients, topological_order
-from .value import (
-    Number,
-    Value,
-    current_scope,
-    enter_scope,
-    is_grad_enabled,
-    linear,
-    logsumexp,
-    module_scope,
-    no_grad,
-    restore_scope,
-)
+from .modes import current_scope, enter_scope, is_grad_enabled, module_scope, no_grad, restore_scope
+from .nary import linear, logsumexp
+from .value import Number, Value
 
 __all__ = [
     "BackwardStep",

@@ -192,7 +192,7 @@ class Neuron(Module):
         """
         if len(x) != len(self.w):
             raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
-        return _ACTIVATE[self.activation](linear(self.w, x, self.b, input_data=input_data))
+        return _ACTIVATE[self.activation](linear(self.w, x, self.b, input_data))
 
     def extra_repr(self) -> str:
         return f"nin={len(self.w)}, activation={self.activation!r}"
@@ -218,11 +218,20 @@ class Layer(Module):
             # Plain numbers are the sample itself: one input leaf each, x0, x1, ..., shared
             # by every neuron (not a constant per neuron), so a drawing shows each input once.
             values = [v if isinstance(v, Value) else Value(v, f"x{i}") for i, v in enumerate(x)]
-        # The inputs' data is read once for the whole layer rather than once per neuron;
-        # a neuron whose forward is not Neuron's own is called the ordinary way.
+        # The inputs' data is read once for the whole layer rather than once per neuron, and
+        # each neuron's forward runs in its scope as Module.__call__ would run it: calling
+        # the neuron itself costs 2.4k instructions more per call, 5% of a W1 step
+        # (benchmarks/README.md). A neuron whose forward is not Neuron's own gets x alone.
         x_data = [v.data for v in values]
         own = Neuron.forward
-        return [n(values, x_data) if type(n).forward is own else n(values) for n in self.neurons]
+        out = []
+        for n in self.neurons:
+            token = enter_scope(n)
+            try:
+                out.append(n.forward(values, x_data) if type(n).forward is own else n.forward(values))
+            finally:
+                restore_scope(token)
+        return out
 
     def extra_repr(self) -> str:
         return f"nin={self.nin}, nout={self.nout}, activation={self.activation!r}"

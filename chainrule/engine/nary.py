@@ -1,0 +1,66 @@
+"""The primitives with any number of inputs, each one node however many: `linear`, a
+neuron's weighted sum, and `logsumexp`, the stable heart of softmax cross-entropy."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from operator import mul
+
+from .value import NARY, Number, Value, constant, node
+
+__all__ = ["linear", "logsumexp"]
+
+
+def linear(
+    weights: Sequence[Value],
+    inputs: Sequence[Value | Number],
+    bias: Value,
+    input_data: Sequence[float] | None = None,
+) -> Value:
+    """The weighted sum w1*x1 + ... + wn*xn + b as one node with 2n+1 parents.
+
+    Its parents are the weights, then the inputs, then the bias; the local
+    derivatives are x_i for w_i, w_i for x_i, and 1 for b. One node instead of 2n
+    binary ones keeps a neuron's graph small and its drawing readable. Plain numbers
+    among the inputs become constants. `input_data`, when given, must be the inputs'
+    `.data` (all inputs then Values): a Layer reads it once for all its neurons.
+
+        >>> w, x, b = [Value(3.0)], [Value(2.0)], Value(1.0)
+        >>> z = linear(w, x, b)
+        >>> z.data, z.local_grads
+        (7.0, (2.0, 3.0, 1.0))
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(f"linear: {len(weights)} weights but {len(inputs)} inputs")
+    if input_data is None:
+        xs = [x if isinstance(x, Value) else _as_value(x, "linear") for x in inputs]
+        input_data = [x.data for x in xs]
+    else:
+        xs = inputs  # type: ignore[assignment]  # all Values, as documented
+    w_data = [w.data for w in weights]
+    out: float = sum(map(mul, w_data, input_data), bias.data)
+    return node(out, "linear", (*weights, *xs, bias), (*input_data, *w_data, 1.0), NARY)
+
+
+def logsumexp(values: Sequence[Value]) -> Value:
+    """log(sum(exp(v))) as one node, computed stably; d/dv_i = softmax(v)_i.
+
+    The largest value is factored out first, so logits of +-1000 work.
+    """
+    if not values:
+        raise ValueError("logsumexp: needs at least one value")
+    data = [v.data for v in values]
+    top = max(data)
+    if not math.isfinite(top):  # some +inf, or all -inf: the answer is top, its slope undefined
+        return node(top, "logsumexp", tuple(values), tuple(math.nan for _ in data), NARY)
+    exps = [math.exp(d - top) for d in data]
+    total = sum(exps)
+    return node(top + math.log(total), "logsumexp", tuple(values), tuple(e / total for e in exps), NARY)
+
+
+def _as_value(x: object, op: str) -> Value:
+    const = constant(x)
+    if const is None:
+        raise TypeError(f"{op}: expected a Value or a real number, got {type(x).__name__}")
+    return const
