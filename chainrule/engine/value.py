@@ -1,21 +1,16 @@
 """`Value`, the node of a computation graph, and the primitives that build graphs.
 
 Each primitive is written once, its forward value and its local derivatives (d out /
-d parent, one per parent edge) side by side, as micrograd's engine.py writes them. The
-local derivatives are stored on the new node as plain numbers, so `backward`, `explain`,
-the drawings and the steppers all read them from the node and none derives them again.
-Because a node holds numbers rather than a closure over itself, a graph has no
-reference cycles: reference counting frees it the moment it is dropped.
+d parent, one per parent edge) side by side, as micrograd's engine.py writes them, and
+stored on the new node as numbers: `backward`, `explain`, the drawings and the steppers
+all read them there. A node holds no closure over itself, so a graph has no reference
+cycles and reference counting frees it the moment it is dropped.
 
-Every node is one class with fixed slots, so each attribute read in the hot loops
-stays specialised to one type (CPython 3.11 slows a site that sees several). A node
-z = f(x) or f(x, y) keeps its inputs in `_x` and `_y` and the local derivatives dz/dx
-and dz/dy in `_dx` and `_dy`, so the unary and binary nodes that make up most graphs
-hold no tuples (fewer objects for CPython's collector to walk while a big graph is
-alive). A leaf has `_x = None`; a unary node `_y = None`; a node with any number of
-inputs (`linear`, `logsumexp`) has the tuples of inputs and derivatives in `_x` and
-`_dx`, and `_y = NARY`. Everything outside this module reads them through `parents`
-and `local_grads`.
+Every node is one class with fixed slots (attribute reads in the hot loops then stay
+specialised to one type). A node z = f(x) or f(x, y) keeps its inputs in `_x`, `_y` and
+the local derivatives dz/dx, dz/dy in `_dx`, `_dy`, so unary and binary nodes hold no
+tuples for CPython's collector to walk. A leaf has `_x = None`, a unary node `_y = None`;
+an n-ary node (`linear`, `logsumexp`) has `_y = NARY` and its tuples in `_x` and `_dx`.
 """
 
 from __future__ import annotations
@@ -34,7 +29,6 @@ __all__ = ["NARY", "Number", "Value", "by_stamp", "constant", "node"]
 Number = int | float  # and anything else with __float__, such as numpy scalars
 
 _INF = math.inf
-_NAN = math.nan
 
 # Creation stamps, counting down: a node is always made after its parents, so its stamp
 # is smaller than theirs, and ascending stamps are a topological order, output first.
@@ -165,8 +159,7 @@ class Value:
         return node(self.data * o.data, "*", self, o.data, o, self.data)
 
     def __sub__(self, other: Value | Number) -> Value:
-        # Its own primitive rather than self + (-other): one node instead of two,
-        # which keeps graphs (and their drawings) small.
+        # A primitive rather than self + (-other): one node instead of two, smaller drawings.
         o = other if isinstance(other, Value) else constant(other)
         if o is None:
             return NotImplemented
@@ -183,10 +176,7 @@ class Value:
         return node(out, "/", self, 1.0 / o.data, o, -out / o.data)
 
     def __pow__(self, other: Value | Number) -> Value:
-        """self ** other; d/dself = y x**(y-1), d/dother = x**y log x.
-
-        A number exponent is not a node: the op names it ('**2'), so drawings show it.
-        """
+        """self ** other; d/dself = y x**(y-1), d/dother = x**y log x."""
         if isinstance(other, Value):
             return _power(self, other)
         if type(other) is not float and not is_real(other):
@@ -233,10 +223,8 @@ class Value:
         return node(t, "tanh", self, 1.0 - t * t)
 
     def sigmoid(self) -> Value:
-        """Logistic function 1 / (1 + e**-x); d/dx = s (1 - s), which is at most 0.25.
-
-        Computed without overflow for any x: exactly 0.0 and 1.0 far out in the tails.
-        """
+        """Logistic function 1 / (1 + e**-x); d/dx = s (1 - s), at most 0.25. Computed without
+        overflow for any x: exactly 0.0 and 1.0 far out in the tails."""
         s = _sigmoid(self.data)
         return node(s, "sigmoid", self, s * (1.0 - s))
 
@@ -248,9 +236,7 @@ class Value:
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, else slope * x; d/dx = 1 for x > 0, else slope (slope at 0, as in PyTorch)."""
         x = self.data
-        if x > 0.0:
-            return node(x, "leaky_relu", self, 1.0)
-        return node(slope * x, "leaky_relu", self, float(slope))
+        return node(x if x > 0.0 else slope * x, "leaky_relu", self, 1.0 if x > 0.0 else float(slope))
 
     def abs(self) -> Value:
         """|x|; d/dx = sign(x), and 0 at the kink (as in PyTorch)."""
@@ -266,11 +252,8 @@ class Value:
         return node(math.cos(self.data), "cos", self, -math.sin(self.data))
 
     def softplus(self) -> Value:
-        """log(1 + e**x), computed without overflow; d/dx = sigmoid(x).
-
-        A primitive of its own (not `(1 + x.exp()).log()`) because that composition
-        overflows for large x; `bce_with_logits` is built on it.
-        """
+        """log(1 + e**x), computed without overflow; d/dx = sigmoid(x). A primitive of its own
+        because `(1 + x.exp()).log()` overflows for large x; `bce_with_logits` is built on it."""
         x = self.data
         out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
         return node(out, "softplus", self, _sigmoid(x))
@@ -291,9 +274,8 @@ class Value:
             >>> d.backward(); a.grad
             24.0
 
-        The walk is iterative, so graphs of any depth work. This is the fast form of
-        the rule `chainrule.engine.backward_steps` states one step at a time; the two
-        give the same gradients to the bit (a test checks it on random graphs).
+        Iterative, so graphs of any depth work: the fast form of the rule `backward_steps`
+        states one step at a time, giving the same gradients to the bit (a test checks it).
         """
         if self._x is None:
             self.grad += 1.0
@@ -320,11 +302,9 @@ class Value:
 
 
 def node(data: float, op: str, x: Any = None, dx: Any = 0.0, y: Any = None, dy: float = 0.0) -> Value:
-    """Record a node: out = op(x) or op(x, y) (or op(*x), with the tuples x and dx and y = NARY),
-    with d out / dx = dx and d out / dy = dy. With x None, or under no_grad, a leaf.
-
-    The one constructor of nodes, which every primitive calls; it checks nothing.
-    """
+    """Record a node: out = op(x) or op(x, y) (or op(*x): tuples x and dx, y = NARY), with
+    d out / dx = dx and d out / dy = dy; with x None, or under no_grad, a leaf. The one
+    constructor of nodes, which every primitive calls; it checks nothing."""
     out = _new(Value)
     out.data = data
     out.grad = 0.0
@@ -353,12 +333,8 @@ def constant(x: object) -> Value | None:
 
 
 def _interior_nodes(root: Value) -> list[Value]:
-    """The non-leaf nodes `root` depends on (itself included), newest first, grads set to -0.0.
-
-    backward's own walk: the -0.0 is a float object made for this walk, so a grad that
-    *is* it marks a node found already (grads left by earlier passes are other objects),
-    and no set is needed.
-    """
+    """The non-leaf nodes `root` depends on (itself included), newest first, grads set to -0.0:
+    a float object made for this walk, so a grad that *is* it marks a node found already."""
     mark = float("-0.0")
     order = [root]
     root.grad = mark
@@ -380,9 +356,6 @@ def _interior_nodes(root: Value) -> list[Value]:
                 append(y)
     order.sort(key=by_stamp)
     return order
-
-
-# -- what the primitives share ----------------------------------------------------------
 
 
 def _where(v: Value) -> str:
@@ -419,9 +392,9 @@ def _power(base: Value, exponent: Value | float) -> Value:
         raise ZeroDivisionError(f"pow: zero base {_where(base)} to the negative power {y!r}")
     out = _pow_float(x, y)
     d_base = 0.0 if y == 0.0 else y * _pow_float(x, y - 1.0)
-    if not isinstance(exponent, Value):
+    if not isinstance(exponent, Value):  # not a node: the op names it ('**2') for drawings
         return node(out, f"**{y:g}", base, d_base)
     # At x == 0 (y > 0) d/dy is 0, as in PyTorch; for a negative base (integer y) the
     # real log is undefined: nan.
-    d_exponent = out * math.log(x) if x > 0.0 or x != x else 0.0 if x == 0.0 else _NAN
+    d_exponent = out * math.log(x) if x > 0.0 or x != x else 0.0 if x == 0.0 else math.nan
     return node(out, "**", base, d_base, exponent, d_exponent)
