@@ -177,3 +177,39 @@ def build(program, kinks):
         return sum(nodes[len(xs) :], nodes[-1] * 0.0)
 
     return fn
+
+
+# -- random graphs with special values, for the bit-for-bit tests -------------------------
+
+
+def same_float(a: float, b: float) -> bool:
+    """a and b are the same float: NaN matches NaN, and 0.0 does not match -0.0."""
+    return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1.0, a) == math.copysign(1.0, b))
+
+
+def _random_op(rng: Any, op: str, a: Value, b: Value, nodes: list[Value]) -> Value:
+    if op == "linear":
+        k = rng.randint(1, 4)
+        return linear(rng.choices(nodes, k=k), rng.choices(nodes, k=k), b)
+    if op in ("relu", "tanh"):
+        return getattr(a, op)()
+    if op == "neg":
+        return -a
+    if op == "square":
+        return a * a  # one parent on two edges
+    return {"+": a + b, "-": a - b, "*": a * b}[op]
+
+
+def random_graph(rng: Any, n_ops: int = 60) -> tuple[list[Value], list[Value], Value]:
+    """Leaves (a fifth of them 0, -0, +-1, 1e300, inf or nan), every node, and the root of a
+    random graph of `n_ops` ops (+, -, *, relu, tanh, neg, linear, x * x) over recent nodes,
+    so that paths get long and nodes are reused."""
+    specials = [0.0, -0.0, 1.0, -1.0, 1e300, math.inf, math.nan]
+    leaves = [Value(rng.choice(specials) if rng.random() < 0.2 else rng.uniform(-2, 2)) for _ in range(6)]
+    nodes = list(leaves)
+    for _ in range(n_ops):
+        a, b = rng.choice(nodes), rng.choice(nodes[-8:])
+        op = rng.choice(["+", "-", "*", "relu", "tanh", "neg", "linear", "square"])
+        nodes.append(_random_op(rng, op, a, b, nodes))
+    root = nodes[-1] + nodes[-2] * nodes[-3]
+    return leaves, nodes, root

@@ -1,7 +1,6 @@
 """backward(): accumulation rules, deep graphs, freeing, no_grad."""
 
 import gc
-import math
 import random
 import sys
 import weakref
@@ -10,6 +9,7 @@ import pytest
 
 from chainrule import Value, is_grad_enabled, no_grad
 from chainrule.engine import linear, topological_order
+from tests.reference import random_graph, same_float
 
 
 def test_leaves_accumulate_and_non_leaves_are_recomputed():
@@ -123,44 +123,20 @@ def _walk_backward(root):
     return grads
 
 
-def _same_float(a, b):
-    return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1.0, a) == math.copysign(1.0, b))
-
-
-def _apply(rng, op, a, b, nodes):
-    if op == "linear":
-        k = rng.randint(1, 4)
-        return linear(rng.choices(nodes, k=k), rng.choices(nodes, k=k), b)
-    if op in ("relu", "tanh"):
-        return getattr(a, op)()
-    if op == "neg":
-        return -a
-    if op == "square":
-        return a * a  # one parent on two edges
-    return {"+": a + b, "-": a - b, "*": a * b}[op]
-
-
 @pytest.mark.parametrize("seed", range(25))
 def test_backward_gives_the_plain_walk_bit_for_bit(seed):
     """The engine's backward (found, sorted and accumulated its own way) leaves every grad
     exactly as the plain walk does, signed zeros, infinities and NaN included."""
     rng = random.Random(seed)
-    specials = [0.0, -0.0, 1.0, -1.0, 1e300, math.inf, math.nan]
-    leaves = [Value(rng.choice(specials) if rng.random() < 0.2 else rng.uniform(-2, 2)) for _ in range(6)]
+    leaves, nodes, root = random_graph(rng)
     for leaf in leaves:
         leaf.grad = rng.choice([0.0, -0.0, 0.5])  # leaves accumulate onto what they hold
-    nodes = list(leaves)
-    for _ in range(60):
-        a, b = rng.choice(nodes), rng.choice(nodes[-8:])  # recent nodes too, so paths get long
-        op = rng.choice(["+", "-", "*", "relu", "tanh", "neg", "linear", "square"])
-        nodes.append(_apply(rng, op, a, b, nodes))
-    root = nodes[-1] + nodes[-2] * nodes[-3]
     for v in nodes:
         v.grad = rng.choice([7.0, -0.0]) if not v.is_leaf else v.grad  # stale grads from "earlier passes"
     expected = _walk_backward(root)
     root.backward()
     for v, g in expected.items():
-        assert _same_float(v.grad, g), (v, g)
+        assert same_float(v.grad, g), (v, g)
 
 
 def test_backward_twice_recomputes_interior_grads():

@@ -1,15 +1,16 @@
 """backward_steps(): the steps of backward, in order, summing exactly to its gradients."""
 
 import math
+import random
 
 import pytest
 from hypothesis import assume, given
 
-from chainrule import Value
-from chainrule.engine import topological_order
+from chainrule import Value, explain
+from chainrule.engine import gradients, topological_order
 from chainrule.viz import backward_steps
 from tests import reference
-from tests.reference import CHAINRULE_OPS, build, inputs, steps
+from tests.reference import CHAINRULE_OPS, build, inputs, random_graph, same_float, steps
 
 
 def test_seed_example_steps():
@@ -85,3 +86,19 @@ def test_random_dags_steps_sum_to_backward_grads(program, point):
             assert c.grad_after == sums[c.parent] or math.isnan(c.grad_after)
     for v in topological_order(out):
         assert sums[v] == v.grad or (math.isnan(sums[v]) and math.isnan(v.grad))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_backward_backward_steps_and_explain_agree_bit_for_bit(seed):
+    """The one rule, three ways: Value.backward's fast loop, engine.gradients (summed from
+    backward_steps) and explain's gradient give every node the same float, signed zeros,
+    infinities and NaN included."""
+    _, nodes, root = random_graph(random.Random(seed), n_ops=30)
+    replayed = gradients(root)
+    explained = {v: explain(root, v, max_paths=0).gradient for v in nodes if v in replayed}
+    root.backward()
+    assert set(replayed) == set(topological_order(root))
+    for v, g in replayed.items():
+        assert same_float(v.grad, g), (v, v.grad, g)
+        if v in explained:
+            assert same_float(explained[v], g), (v, explained[v], g)
