@@ -37,13 +37,13 @@ import html
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..engine import BackwardStep, Value, backward_steps, topological_order
 from ..notation import derivative, factor, format_number, forward_equation, node_names
-from .graph import _draw, _Shown, render_svg
+from .graph import BoxText, draw_graph, render_svg
 
 __all__ = ["MAX_NODES", "Stepper", "save_stepper"]
 
@@ -99,7 +99,7 @@ class Stepper:
             )
         self.root = root
         frames = _frames(root, nodes, names)
-        svg = render_svg(_draw(root, shown=_template(nodes, names, frames)))
+        svg = render_svg(draw_graph(root, _widest_texts(nodes, names, frames), svg_ids=True))
         # Room for the drawing, the controls, two lines of caption and the equation (7 lines at most).
         self._height = round(_svg_height_px(svg)) + 260 + 30 * min(7, max(len(f.lines) for f in frames))
         self.html: str = _page(names[root], _inline(svg), frames)
@@ -221,9 +221,10 @@ def _and(items: list[str]) -> str:
 # -- the page ------------------------------------------------------------------------
 
 
-def _template(nodes: list[Value], names: dict[Value, str], frames: list[_Frame]) -> dict[Value, _Shown]:
-    """What each box shows when Graphviz lays the drawing out: the widest text it will ever
-    show, so every later text fits in the box without moving anything."""
+def _widest_texts(nodes: list[Value], names: dict[Value, str], frames: list[_Frame]) -> Callable[[Value], BoxText]:
+    """What each box shows when Graphviz lays the drawing out: its name, and the widest text
+    each cell will ever show, so every later text fits in the box without moving anything.
+    The tooltips add no numbers: those change from frame to frame."""
     data: dict[int, list[str]] = {i: [_PENDING] for i in range(len(nodes))}
     grad: dict[int, list[str]] = {i: [""] for i in range(len(nodes))}
     for f in frames:
@@ -231,9 +232,10 @@ def _template(nodes: list[Value], names: dict[Value, str], frames: list[_Frame])
             data[i].append(text)
         for i, text in f.grad.items():
             grad[i].append(text)
-    return {
-        v: _Shown(names[v], max(data[i], key=_text_width), max(grad[i], key=_text_width)) for i, v in enumerate(nodes)
+    boxes = {
+        v: BoxText(names[v], max(data[i], key=_text_width), max(grad[i], key=_text_width)) for i, v in enumerate(nodes)
     }
+    return boxes.__getitem__
 
 
 def _text_width(text: str) -> float:
