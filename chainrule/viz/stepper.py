@@ -57,7 +57,6 @@ __all__ = ["MAX_NODES", "Stepper", "save_stepper"]
 MAX_NODES = 150
 
 _PENDING = "?"  # a value the forward pass has not reached yet (stepper.js writes it too)
-_INFIX = {"+": "+", "-": "-", "*": "·", "/": "/"}
 _LEAVES_LISTED = 8  # leaves named on the first frame; the rest are counted
 
 
