@@ -25,7 +25,7 @@ from ..explanation import Explanation, explain
 
 __all__ = ["PLAYGROUND_ACTIVATIONS", "NeuronPlayground"]
 
-# The playground's own list, in the order its menu shows them: `chainrule.nn.ACTIVATIONS`
+# The activations the playground offers, in its menu's order: those of `chainrule.nn.ACTIVATIONS`
 # but leaky_relu, whose slope would need a slider of its own.
 PLAYGROUND_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 
@@ -113,7 +113,7 @@ class NeuronPlayground:
 
     @property
     def activation(self) -> str:
-        """One of 'sigmoid', 'tanh', 'relu', 'linear'; setting it restarts `history`."""
+        """One of `PLAYGROUND_ACTIVATIONS` ('sigmoid', 'tanh', 'relu', 'linear'); setting it restarts `history`."""
         return self._activation
 
     @activation.setter

@@ -61,6 +61,7 @@ class BoxText(NamedTuple):
     details: str = ""
 
 
+# The kinds of Value a drawing tells apart, in the order the legend lists them.
 KINDS = {
     "input": KindStyle("#ccfbf1", "#0f766e", 1, "input (a Value you made, or a sample fed to a model)"),
     "parameter": KindStyle("#fef3c7", "#b45309", 1, "parameter (a Module's weight or bias)"),
