@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from chainrule.viz import NeuronPlayground
-from chainrule.viz.playground import ACTIVATIONS
+from chainrule.viz.playground import PLAYGROUND_ACTIVATIONS
 
 
 def sigmoid(z):
@@ -37,7 +37,7 @@ def test_seed_numbers_by_hand():
     assert str(pg.explain("w")) == "dL/dw = dL/da · da/dz · dz/dw = (-0.5379) · 0.1966 · 2 = -0.2115"
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", PLAYGROUND_ACTIVATIONS)
 def test_gradients_match_central_differences(activation):
     pg = NeuronPlayground(w=0.2, b=-0.1, activation=activation)
     for name, grad in (("w", pg.grad_w), ("b", pg.grad_b)):
@@ -45,7 +45,7 @@ def test_gradients_match_central_differences(activation):
         assert grad == pytest.approx(numerical, rel=1e-6, abs=1e-9)
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", PLAYGROUND_ACTIVATIONS)
 def test_descent_steps_lower_the_loss(activation):
     pg = NeuronPlayground(x=2.0, target=1.0, w=0.2, activation=activation, lr=0.05)
     for _ in range(5):

@@ -1,6 +1,14 @@
 """Seeing backpropagation: graphs drawn with Graphviz, backward's steps one by one, a page
 that steps through forward and backward, and a neuron to play with.
 
+- `graph`: `draw_dot`, `save_svg`, `render_svg`, and `draw_graph`, the drawing they make
+  with each box's texts chosen by the caller; `style`: how its parts look.
+- `stepper`: `Stepper` and `save_stepper`, a page built on `draw_graph`; its HTML, CSS and
+  script are the files in `assets/`.
+- `playground`: `NeuronPlayground`, the maths of one neuron; `playground_widget`: its
+  HTML and ipywidgets box.
+- `backward_steps` is the engine's (`chainrule.engine`), re-exported from here, where it first lived.
+
 Drawing needs the `viz` extra (`pip install 'chainrule[viz]'`) and the Graphviz `dot`
 program only when a drawing is made, so importing this package needs neither.
 """

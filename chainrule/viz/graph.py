@@ -1,4 +1,5 @@
-"""Computation graphs drawn with Graphviz: `draw_dot`, `save_svg`, `render_svg`.
+"""Computation graphs drawn with Graphviz: `draw_dot`, `save_svg`, `render_svg`, and
+`draw_graph`, the same drawing with each box's texts chosen by the caller.
 
 A drawing shows every Value as a box (its label, data and grad) and every
 operation as a small oval between its inputs and its result. Each arrow into an
@@ -13,6 +14,9 @@ names (`exp`, `log`, `tanh`, `ReLU`, ...), sigma for sigmoid, `√` for sqrt, `x
 for a power with a number exponent, `xʸ` for a Value exponent and `Σ w·x + b`
 for a neuron's weighted sum (`engine.linear`); see `op_symbol`.
 
+This module decides what is drawn and where (the walk over the graph, the boxes of
+Modules); `chainrule.viz.style` decides how each part looks.
+
 The graphviz Python package is imported only when a drawing is made, and the
 Graphviz `dot` program only when one is rendered, so `import chainrule.viz`
 works without either.
@@ -20,21 +24,46 @@ works without either.
 
 from __future__ import annotations
 
-import html
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..engine import Value, topological_order
 from ..nn import Module
 from ..notation import format_number, op_symbol
+from .style import (
+    BoxText,
+    cluster_attrs,
+    edge_attrs,
+    edge_defaults,
+    grad_fill,
+    graph_attrs,
+    legend_label,
+    module_title,
+    node_defaults,
+    op_attrs,
+    tooltip,
+    value_attrs,
+    value_label,
+)
 
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["RANKDIRS", "GraphvizNotFound", "draw_dot", "format_number", "op_symbol", "render_svg", "save_svg"]
+__all__ = [
+    "RANKDIRS",
+    "BoxText",
+    "GraphvizNotFound",
+    "draw_dot",
+    "draw_graph",
+    "format_number",
+    "op_symbol",
+    "own_numbers",
+    "render_svg",
+    "save_svg",
+]
 
 # The directions `draw_dot` accepts: left to right, top to bottom, and their reverses.
 RANKDIRS = ("LR", "TB", "RL", "BT")
@@ -52,34 +81,6 @@ Install Graphviz, then try again:
 
 class GraphvizNotFound(RuntimeError):  # noqa: N818 - reads as the situation, like FileNotFoundError
     """The Graphviz `dot` program is not on PATH; the message says how to install it."""
-
-
-class _Style(NamedTuple):
-    fill: str
-    border: str
-    width: int
-    meaning: str
-
-
-# Kinds are told apart by border colour and width, so the fill stays free for
-# `color_grads`; hues avoid the red and blue of the grad palette.
-_KINDS = {
-    "input": _Style("#ccfbf1", "#0f766e", 1, "input (a Value you made, or a sample fed to a model)"),
-    "parameter": _Style("#fef3c7", "#b45309", 1, "parameter (a Module's weight or bias)"),
-    "constant": _Style("#f3f4f6", "#9ca3af", 1, "constant (a number in an expression)"),
-    "intermediate": _Style("#ffffff", "#4b5563", 1, "intermediate result"),
-    "output": _Style("#ede9fe", "#6d28d9", 3, "output (backward starts here)"),
-}
-_OP_FILL, _OP_BORDER = "#f3f4f6", "#6b7280"
-_HIGHLIGHT = "#e11d48"
-_DIM, _DIM_TEXT = "#d1d5db", "#9ca3af"
-_TEXT, _FAINT_TEXT = "#111827", "#6b7280"
-_EDGE, _EDGE_LABEL = "#4b5563", "#374151"
-_CLUSTER_BORDER = "#94a3b8"
-# Diverging palette (ColorBrewer RdBu's middle tones, light enough for black text).
-_NEGATIVE, _POSITIVE = (67, 147, 195), (214, 96, 77)
-_CLUSTER_FILLS = ("#f8fafc", "#f1f5f9", "#e2e8f0")
-_FONT = "Helvetica,Arial,sans-serif"
 
 
 def draw_dot(
@@ -121,144 +122,42 @@ def draw_dot(
         raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_dot: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")
-    return _draw(root, rankdir, highlight, group, show_local, color_grads)
+    return draw_graph(
+        root,
+        rankdir=rankdir,
+        highlight=_highlight_targets(highlight, root),
+        group=group,
+        show_local=show_local,
+        color_grads=color_grads,
+    )
 
 
-class _Shown(NamedTuple):
-    """What a Value's box shows in place of its own label and numbers (the stepper's frames).
-
-    `name` heads every box, labelled or not; `data` and `grad` are the texts
-    shown, and also set the width of their cells.
-    """
-
-    name: str
-    data: str
-    grad: str
+def own_numbers(v: Value) -> BoxText:
+    """What `draw_dot`'s boxes show: the node's data and grad (its label heads the box), and
+    in its tooltip both numbers at full precision."""
+    return BoxText("", format_number(v.data), format_number(v.grad), f"data = {v.data!r}\ngrad = {v.grad!r}")
 
 
-def _draw(
+def draw_graph(
     root: Value,
+    boxes: Callable[[Value], BoxText] = own_numbers,
+    *,
+    svg_ids: bool = False,
     rankdir: str = "LR",
-    highlight: Value | Iterable[Value] | None = None,
+    highlight: Sequence[Value] = (),
     group: bool = False,
     show_local: bool = True,
     color_grads: bool = False,
-    shown: dict[Value, _Shown] | None = None,
 ) -> graphviz.Digraph:
-    """`draw_dot`, and with `shown` the stepper's variant: each box shows the given texts and
-    the parts a page changes per frame get SVG ids: v<i> for the i-th Value (oldest first),
-    op<i> for the operation that made it, r<i> for the arrow op<i> -> v<i>, and e<i>_<k>
-    for the arrow from its k-th parent into op<i>."""
-    _require_graphviz()
-    import graphviz as gv
+    """The drawing `draw_dot` makes, with each Value's box showing `boxes(v)` (see `BoxText`):
+    for pages that fill the boxes in themselves, as the stepper does frame by frame.
 
-    def svg_id(name: str) -> dict[str, str]:
-        return {"id": name} if shown is not None else {}
-
-    nodes = topological_order(root)  # oldest first: inputs lead the drawing
-    ids = {v: i for i, v in enumerate(nodes)}
-    targets = _highlight_targets(highlight, ids)
-    owners, names, chains = _module_info(nodes)
-    kinds = {v: _kind(v, root, owners) for v in nodes}
-    on_path = _on_path(nodes, targets) if targets else None
-    grad_scale = max((abs(v.grad) for v in nodes if math.isfinite(v.grad)), default=0.0)
-
-    graph: graphviz.Digraph = gv.Digraph(
-        name="chainrule",
-        graph_attr={
-            "rankdir": rankdir,
-            "bgcolor": "white",
-            "fontname": _FONT,
-            "nodesep": "0.2",
-            "ranksep": "0.3",
-        },
-        node_attr={"fontname": _FONT, "fontsize": "11", "fontcolor": _TEXT},
-        edge_attr={"fontname": _FONT, "fontsize": "10", "arrowsize": "0.7", "color": _EDGE},
-    )
-    # One cluster per Module, in order of discovery (a module before those inside it).
-    clusters: dict[Module, graphviz.Digraph] = {}
-    cluster_parent: dict[Module, Module | None] = {}
-
-    def home(v: Value) -> graphviz.Digraph:
-        """The graph or cluster a node is declared in."""
-        chain = chains[owners[v]] if v in owners else v._scope
-        if not group or not chain:
-            return graph
-        for depth, m in enumerate(chain):
-            if m not in clusters:
-                cluster_parent[m] = chain[depth - 1] if depth else None
-                clusters[m] = gv.Digraph(
-                    name=f"cluster_{len(clusters)}",
-                    graph_attr={
-                        "label": _module_title(m, names),
-                        "style": "rounded,filled",
-                        "fillcolor": _CLUSTER_FILLS[min(depth, len(_CLUSTER_FILLS) - 1)],
-                        "color": _CLUSTER_BORDER,
-                        "fontcolor": "#475569",
-                        "fontsize": "11",
-                        "labeljust": "l",
-                    },
-                )
-        return clusters[chain[-1]]
-
-    def lit(v: Value) -> bool:
-        return on_path is None or on_path[v]
-
-    highlighting = on_path is not None
-    edges: list[tuple[str, str, dict[str, str]]] = []
-    for v in nodes:
-        i = ids[v]
-        # Off the highlighted paths, a grad's colour fades with the rest.
-        fill = _grad_fill(v.grad, grad_scale, 1.0 if lit(v) else 0.3) if color_grads else None
-        target = home(v)
-        target.node(
-            f"v{i}",
-            _value_label(v, kinds[v], lit(v), highlighting, fill, shown[v] if shown is not None else None),
-            shape="plain",
-            fontcolor=_TEXT if lit(v) else _DIM_TEXT,
-            # A stepper's numbers change from frame to frame: its tooltips leave them out.
-            tooltip=gv.nohtml(_tooltip(v, kinds[v], owners, names, numbers=shown is None)),
-            **svg_id(f"v{i}"),
-        )
-        if v.is_leaf:
-            continue
-        # An op is on a path when one of its inputs is (its result then is too).
-        op_lit = any(lit(p) for p in v.parents)
-        target.node(
-            f"op{i}",
-            op_symbol(v.op),
-            shape="ellipse",
-            style="filled",
-            fillcolor=_OP_FILL if op_lit else "white",
-            color=_DIM if not op_lit else _HIGHLIGHT if highlighting else _OP_BORDER,
-            fontcolor=_TEXT if op_lit else _DIM_TEXT,
-            penwidth="2" if highlighting and op_lit else "1",
-            width="0.35",
-            height="0.3",
-            margin="0.06,0.02",
-            tooltip=gv.nohtml(f"operation {v.op}"),
-            **svg_id(f"op{i}"),
-        )
-        edges.append((f"op{i}", f"v{i}", _edge_style(op_lit, highlighting, None) | svg_id(f"r{i}")))
-        for k, (p, local) in enumerate(zip(v.parents, v.local_grads)):
-            attrs = _edge_style(lit(p), highlighting, local if show_local else None) | svg_id(f"e{i}_{k}")
-            if home(p) is not target:
-                # A longer arrow out of a box lets the boxes of consecutive layers sit side by side.
-                attrs["minlen"] = "2"
-            edges.append((f"v{ids[p]}", f"op{i}", attrs))
-
-    # Nested clusters are attached innermost first: `subgraph` copies a body as it is then.
-    for m in reversed(clusters):
-        parent = cluster_parent[m]
-        (clusters[parent] if parent is not None else graph).subgraph(clusters[m])
-    legend = _legend_label(
-        set(kinds.values()), show_local, targets, grad_scale if color_grads else None, bool(clusters)
-    )
-    # The legend is the graph's label, drawn below the layout so it moves no node.
-    graph.attr(label=legend, labelloc="b", labeljust="l")
-    for tail, head, attrs in edges:
-        graph.edge(tail, head, **attrs)
-    return graph
+    With `svg_ids` the parts such a page changes get SVG ids: v<i> for the i-th Value
+    (oldest first), op<i> for the operation that made it, r<i> for the arrow op<i> -> v<i>,
+    and e<i>_<k> for the arrow from its k-th parent into op<i>. The other arguments are
+    `draw_dot`'s, as it passes them on once checked: `highlight` lists nodes of the graph.
+    """
+    return _Drawing(root, boxes, svg_ids, rankdir, highlight, group, show_local, color_grads).draw()
 
 
 def render_svg(graph: graphviz.Digraph) -> str:
@@ -290,6 +189,115 @@ def save_svg(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
     return out
 
 
+# -- building the drawing ----------------------------------------------------------
+
+
+class _Drawing:
+    """One drawing as it is built: each Value's box, its operation's oval, their arrows, and
+    the boxes of Modules they sit in."""
+
+    def __init__(
+        self,
+        root: Value,
+        boxes: Callable[[Value], BoxText],
+        svg_ids: bool,
+        rankdir: str,
+        targets: Sequence[Value],
+        group: bool,
+        show_local: bool,
+        color_grads: bool,
+    ) -> None:
+        _require_graphviz()
+        import graphviz as gv  # here, not at the top: importing chainrule.viz needs no graphviz
+
+        self.new_graph, self.nohtml = gv.Digraph, gv.nohtml
+        self.boxes, self.svg_ids, self.targets = boxes, svg_ids, targets
+        self.group, self.show_local = group, show_local
+        self.nodes = topological_order(root)  # oldest first: inputs lead the drawing
+        self.ids = {v: i for i, v in enumerate(self.nodes)}
+        self.owners, self.names, self.chains = _module_info(self.nodes)
+        self.kinds = {v: _kind(v, root, self.owners) for v in self.nodes}
+        self.highlighting = bool(targets)
+        self.lit = _on_path(self.nodes, targets) if targets else dict.fromkeys(self.nodes, True)
+        grad_scale = max((abs(v.grad) for v in self.nodes if math.isfinite(v.grad)), default=0.0)
+        self.grad_scale = grad_scale if color_grads else None
+        self.graph: graphviz.Digraph = self.new_graph(
+            name="chainrule", graph_attr=graph_attrs(rankdir), node_attr=node_defaults(), edge_attr=edge_defaults()
+        )
+        # One cluster per Module, in order of discovery (a module before those inside it).
+        self.clusters: dict[Module, graphviz.Digraph] = {}
+        self.cluster_parent: dict[Module, Module | None] = {}
+        self.edges: list[tuple[str, str, dict[str, str]]] = []
+
+    def draw(self) -> graphviz.Digraph:
+        """Every node, then the clusters, the legend and the arrows."""
+        for v in self.nodes:
+            self._add(v)
+        # Nested clusters are attached innermost first: `subgraph` copies a body as it is then.
+        for m in reversed(self.clusters):
+            parent = self.cluster_parent[m]
+            (self.clusters[parent] if parent is not None else self.graph).subgraph(self.clusters[m])
+        kinds = set(self.kinds.values())
+        legend = legend_label(kinds, self.show_local, list(self.targets), self.grad_scale, bool(self.clusters))
+        # The legend is the graph's label, drawn below the layout so it moves no node.
+        self.graph.attr(label=legend, labelloc="b", labeljust="l")
+        for tail, head, attrs in self.edges:
+            self.graph.edge(tail, head, **attrs)
+        return self.graph
+
+    def _add(self, v: Value) -> None:
+        """Declare v's box and, for a result, the oval of its operation; keep their arrows for later."""
+        i, lit, kind = self.ids[v], self.lit[v], self.kinds[v]
+        # Off the highlighted paths, a grad's colour fades with the rest.
+        fill = grad_fill(v.grad, self.grad_scale, 1.0 if lit else 0.3) if self.grad_scale is not None else None
+        owner = module_title(self.owners[v], self.names) if v in self.owners else ""
+        box = self.boxes(v)
+        home = self._home(v)
+        home.node(
+            f"v{i}",
+            value_label(v.label, box, kind, lit, self.highlighting, fill),
+            **value_attrs(lit),
+            tooltip=self.nohtml(tooltip(v.label, kind, owner, box.details)),
+            **self._svg_id(f"v{i}"),
+        )
+        if v.is_leaf:
+            return
+        # An op is on a path when one of its inputs is (its result then is too).
+        op_lit = any(self.lit[p] for p in v.parents)
+        home.node(
+            f"op{i}",
+            op_symbol(v.op),
+            **op_attrs(op_lit, self.highlighting),
+            tooltip=self.nohtml(f"operation {v.op}"),
+            **self._svg_id(f"op{i}"),
+        )
+        self.edges.append((f"op{i}", f"v{i}", edge_attrs(op_lit, self.highlighting, None) | self._svg_id(f"r{i}")))
+        for k, (p, local) in enumerate(zip(v.parents, v.local_grads)):
+            attrs = edge_attrs(self.lit[p], self.highlighting, local if self.show_local else None)
+            attrs |= self._svg_id(f"e{i}_{k}")
+            if self._home(p) is not home:
+                # A longer arrow out of a box lets the boxes of consecutive layers sit side by side.
+                attrs["minlen"] = "2"
+            self.edges.append((f"v{self.ids[p]}", f"op{i}", attrs))
+
+    def _home(self, v: Value) -> graphviz.Digraph:
+        """The graph or cluster a node is declared in: the innermost Module that made it, or owns it."""
+        chain = self.chains[self.owners[v]] if v in self.owners else v.scope
+        if not self.group or not chain:
+            return self.graph
+        for depth, m in enumerate(chain):
+            if m not in self.clusters:
+                self.cluster_parent[m] = chain[depth - 1] if depth else None
+                title = module_title(m, self.names)
+                self.clusters[m] = self.new_graph(
+                    name=f"cluster_{len(self.clusters)}", graph_attr=cluster_attrs(title, depth)
+                )
+        return self.clusters[chain[-1]]
+
+    def _svg_id(self, name: str) -> dict[str, str]:
+        return {"id": name} if self.svg_ids else {}
+
+
 # -- what the graph holds ----------------------------------------------------------
 
 
@@ -301,19 +309,20 @@ def _require_graphviz() -> None:
         raise ImportError(_INSTALL_PACKAGE) from exc
 
 
-def _highlight_targets(highlight: Value | Iterable[Value] | None, ids: dict[Value, int]) -> list[Value]:
+def _highlight_targets(highlight: Value | Iterable[Value] | None, root: Value) -> list[Value]:
     if highlight is None:
         return []
     targets = [highlight] if isinstance(highlight, Value) else list(highlight)
+    in_graph = set(topological_order(root)) if targets else set()
     for v in targets:
         if not isinstance(v, Value):
             raise TypeError(f"draw_dot: highlight takes Values, got {type(v).__name__}")
-        if v not in ids:
+        if v not in in_graph:
             raise ValueError(f"draw_dot: highlight {v!r} is not in the graph of the root")
     return targets
 
 
-def _on_path(nodes: list[Value], targets: list[Value]) -> dict[Value, bool]:
+def _on_path(nodes: list[Value], targets: Sequence[Value]) -> dict[Value, bool]:
     """For each node, whether it lies on a path from a target to the root.
 
     Every node reaches the root, so that is: a target, or made from a node on a path.
@@ -337,8 +346,8 @@ def _module_info(
     """
     tops: dict[Module, None] = {}
     for v in nodes:
-        if v._scope and isinstance(v._scope[0], Module):
-            tops.setdefault(v._scope[0])
+        if v.scope and isinstance(v.scope[0], Module):
+            tops.setdefault(v.scope[0])
     in_graph = set(nodes)
     owners: dict[Value, Module] = {}
     names: dict[Module, str] = {}
@@ -374,129 +383,3 @@ def _kind(v: Value, root: Value, owners: dict[Value, Module]) -> str:
     if v.is_leaf:
         return "parameter" if v in owners else "input"
     return "intermediate"
-
-
-# -- how it looks ------------------------------------------------------------------
-
-
-def _module_title(m: Module, names: dict[Module, str]) -> str:
-    """'layers[0].neurons[3] (Neuron)': the path that reaches it from the outermost module, in
-    Python's spelling, and its type; the outermost module is just its type ('MLP')."""
-    path = "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in names.get(m, "").split(".") if p)
-    kind = type(m).__name__
-    return f"{path.lstrip('.')} ({kind})" if path else kind
-
-
-def _grad_fill(grad: float, scale: float, strength: float = 1.0) -> str:
-    """White for 0, towards red for positive and blue for negative grads, by |grad| / scale."""
-    if math.isnan(grad):
-        return "#e5e7eb"
-    if grad == 0.0:
-        return "#ffffff"
-    t = strength * (1.0 if math.isinf(grad) or scale == 0.0 else min(abs(grad) / scale, 1.0))
-    end = _POSITIVE if grad > 0 else _NEGATIVE
-    r, g, b = (round(255 + (c - 255) * t) for c in end)
-    return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def _edge_style(lit: bool, highlighting: bool, local: float | None) -> dict[str, str]:
-    """An arrow's attributes: marked, dimmed or plain, and its local derivative when given."""
-    color, label_color = (_HIGHLIGHT, _HIGHLIGHT) if lit else (_DIM, _DIM_TEXT)
-    attrs = {"color": color, "penwidth": "2.5" if lit else "1"} if highlighting else {}
-    if local is not None:
-        attrs["label"] = format_number(local)
-        attrs["fontcolor"] = label_color if highlighting else _EDGE_LABEL
-    return attrs
-
-
-def _escape(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-def _value_label(
-    v: Value, kind: str, lit: bool, highlighting: bool, grad_fill: str | None, shown: _Shown | None = None
-) -> str:
-    """A Value's box: its label (if any) over its data and grad, styled by kind.
-
-    With `shown`, its name heads the box (in italics when it is not the node's own
-    label) and its texts stand in for the numbers.
-    """
-    style = _KINDS[kind]
-    fill = grad_fill or style.fill
-    border, width, faint = style.border, style.width, _FAINT_TEXT
-    if highlighting and lit:
-        border, width = _HIGHLIGHT, 3
-    elif not lit:
-        fill, border, faint = (fill if grad_fill else "white"), _DIM, _DIM_TEXT
-    texts = (shown.data, shown.grad) if shown else (format_number(v.data), format_number(v.grad))
-    if v.label:
-        rows = [f'<TR><TD COLSPAN="2"><B>{_escape(v.label)}</B></TD></TR>']
-    elif shown:
-        rows = [f'<TR><TD COLSPAN="2"><I>{_escape(shown.name)}</I></TD></TR>']
-    else:
-        rows = []
-    rows += [
-        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{faint}">{name}</FONT></TD>'
-        f'<TD ALIGN="RIGHT">{_escape(text)}</TD></TR>'
-        for name, text in zip(("data", "grad"), texts)
-    ]
-    return (
-        f'<<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" STYLE="rounded" '
-        f'COLOR="{border}" BGCOLOR="{fill}">{"".join(rows)}</TABLE>>'
-    )
-
-
-def _tooltip(v: Value, kind: str, owners: dict[Value, Module], names: dict[Module, str], numbers: bool = True) -> str:
-    head = f"{v.label}: {kind}" if v.label else kind
-    if v in owners:
-        head += f" of {_module_title(owners[v], names)}"
-    text = f"{head}\ndata = {v.data!r}\ngrad = {v.grad!r}" if numbers else head
-    # Tooltips are Graphviz escStrings: a backslash in a label must stay a backslash.
-    return text.replace("\\", "\\\\").replace("\n", "\\n")
-
-
-def _legend_label(
-    present: set[str], show_local: bool, targets: list[Value], grad_scale: float | None, grouped: bool
-) -> str:
-    """The legend, one HTML table: a swatch and its meaning per row, for what the drawing uses."""
-    rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>']
-
-    def row(swatch: str, text: str, **cell: str) -> None:
-        attrs = "".join(f' {k.upper()}="{v}"' for k, v in cell.items())
-        rows.append(f'<TR><TD{attrs}>{swatch}</TD><TD ALIGN="LEFT">{_escape(text)}</TD></TR>')
-
-    for kind, style in _KINDS.items():
-        if kind in present:
-            fill = "white" if grad_scale is not None else style.fill
-            row(" ", style.meaning, border=str(style.width), color=style.border, bgcolor=fill, style="rounded")
-    row(op_symbol("*"), "operation", border="1", color=_OP_BORDER, bgcolor=_OP_FILL, style="rounded")
-    row("grad", "d output / d this Value, set by backward()", align="RIGHT")
-    if show_local:
-        row(f'<FONT COLOR="{_EDGE_LABEL}">2</FONT> →', "local derivative d result / d input", align="RIGHT")
-        row("", "grad = sum over paths to the output of the product of these")
-    if grad_scale is not None:
-        scale = grad_scale or 1.0
-        cells = "".join(
-            f'<TD BGCOLOR="{_grad_fill(g, scale)}" WIDTH="7"> </TD>'
-            for g in (-scale, -scale / 2, 0.0, scale / 2, scale)
-        )
-        row(
-            f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" COLOR="#9ca3af"><TR>{cells}</TR></TABLE>',
-            f"grad from -{format_number(scale)} (blue) through 0 to +{format_number(scale)} (red)",
-        )
-    if targets:
-        names = ", ".join(v.label or format_number(v.data) for v in targets)
-        row(f'<FONT COLOR="{_HIGHLIGHT}"><B>━━</B></FONT>', f"every path from {names} to the output", align="RIGHT")
-    if grouped:
-        row(
-            " ",
-            "the Module whose forward pass made them",
-            border="1",
-            color=_CLUSTER_BORDER,
-            bgcolor=_CLUSTER_FILLS[1],
-            style="rounded",
-        )
-    return (
-        f'<<FONT POINT-SIZE="9"><TABLE BORDER="1" COLOR="#d1d5db" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
-        f"{''.join(rows)}</TABLE></FONT>>"
-    )

@@ -11,29 +11,26 @@ reads the local derivatives from the nodes.
     >>> pg.step() < pg.history[0]        # w <- w - lr * dL/dw, and b likewise
     True
 
-In Jupyter, `pg.show()` draws it with sliders for w and b and a "descent step" button.
+In Jupyter, `pg.show()` draws it with sliders for w and b and a "descent step" button
+(`chainrule.viz.playground_widget` builds that; this module is the neuron's maths).
 """
 
 from __future__ import annotations
 
-import html
-import math
 from typing import Any, NamedTuple
 
 from ..engine import Value, linear
-from ..engine.checks import finite_real
+from ..engine.checks import finite_real, one_of
 from ..explanation import Explanation, explain
-from ..notation import format_number
 
-__all__ = ["ACTIVATIONS", "NeuronPlayground"]
+__all__ = ["PLAYGROUND_ACTIVATIONS", "NeuronPlayground"]
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+# The activations the playground offers, in its menu's order: those of `chainrule.nn.ACTIVATIONS`
+# but leaky_relu, whose slope would need a slider of its own.
+PLAYGROUND_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 
 # The largest da/dz each activation allows: a(1 - a) never exceeds 1/4.
 _MAX_FACTOR = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0, "linear": 1.0}
-# How the local derivatives read as formulas (their numbers come from the graph).
-_DA_DZ = {"sigmoid": "a(1 - a)", "tanh": "1 - a²", "relu": "1 if z > 0, else 0", "linear": "1"}
-_F = {"sigmoid": "sigmoid(z)", "tanh": "tanh(z)", "relu": "relu(z)", "linear": "z"}
 
 
 class _Graph(NamedTuple):
@@ -42,10 +39,6 @@ class _Graph(NamedTuple):
     z: Value
     a: Value
     loss: Value
-
-
-def _real(owner: str, name: str, value: object) -> float:
-    return finite_real(value, owner, name)
 
 
 class NeuronPlayground:
@@ -77,11 +70,11 @@ class NeuronPlayground:
         activation: str = "sigmoid",
         lr: float = 0.5,
     ) -> None:
-        self._x = _real("NeuronPlayground", "x", x)
-        self._target = _real("NeuronPlayground", "target", target)
-        self._w = _real("NeuronPlayground", "w", w)
-        self._b = _real("NeuronPlayground", "b", b)
-        self._activation = self._checked_activation(activation)
+        self._x = finite_real(x, "NeuronPlayground", "x")
+        self._target = finite_real(target, "NeuronPlayground", "target")
+        self._w = finite_real(w, "NeuronPlayground", "w")
+        self._b = finite_real(b, "NeuronPlayground", "b")
+        self._activation = one_of(activation, PLAYGROUND_ACTIVATIONS, "NeuronPlayground", "activation")
         self.lr = lr
         self._cache: tuple[tuple[float, float, str], _Graph] | None = None
         self.history: list[float] = [self.loss]
@@ -105,7 +98,7 @@ class NeuronPlayground:
 
     @w.setter
     def w(self, value: float) -> None:
-        self._w = _real("NeuronPlayground", "w", value)
+        self._w = finite_real(value, "NeuronPlayground", "w")
         self.history = [self.loss]
 
     @property
@@ -115,17 +108,17 @@ class NeuronPlayground:
 
     @b.setter
     def b(self, value: float) -> None:
-        self._b = _real("NeuronPlayground", "b", value)
+        self._b = finite_real(value, "NeuronPlayground", "b")
         self.history = [self.loss]
 
     @property
     def activation(self) -> str:
-        """One of 'sigmoid', 'tanh', 'relu', 'linear'; setting it restarts `history`."""
+        """One of `PLAYGROUND_ACTIVATIONS` ('sigmoid', 'tanh', 'relu', 'linear'); setting it restarts `history`."""
         return self._activation
 
     @activation.setter
     def activation(self, value: str) -> None:
-        self._activation = self._checked_activation(value)
+        self._activation = one_of(value, PLAYGROUND_ACTIVATIONS, "NeuronPlayground", "activation")
         self.history = [self.loss]
 
     @property
@@ -135,16 +128,10 @@ class NeuronPlayground:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        lr = _real("NeuronPlayground", "lr", value)
+        lr = finite_real(value, "NeuronPlayground", "lr")
         if lr <= 0.0:
             raise ValueError(f"NeuronPlayground: lr must be > 0, got {lr!r}")
         self._lr = lr
-
-    @staticmethod
-    def _checked_activation(value: object) -> str:
-        if value not in ACTIVATIONS:
-            raise ValueError(f"NeuronPlayground: activation must be one of {', '.join(ACTIVATIONS)}; got {value!r}")
-        return str(value)
 
     # -- the graph and what it says --------------------------------------------------
 
@@ -241,7 +228,7 @@ class NeuronPlayground:
             f"activation={self._activation!r}, lr={self._lr!r})"
         )
 
-    # -- drawing -------------------------------------------------------------------
+    # -- in Jupyter ------------------------------------------------------------------
 
     def widget(self) -> Any:
         """The playground as an ipywidgets box: sliders for w and b, the factors, a descent-step button.
@@ -249,51 +236,10 @@ class NeuronPlayground:
         Needs ipywidgets (`pip install 'chainrule[notebooks]'`). Moving a slider sets w
         or b; the button calls `step()` and moves the sliders to the new values.
         """
-        try:
-            import ipywidgets as widgets  # type: ignore[import-untyped]  # ships no type information
-        except ImportError as exc:
-            raise ImportError("NeuronPlayground.show needs ipywidgets: pip install 'chainrule[notebooks]'") from exc
+        # Imported here: the widget is built on this class, not this class on the widget.
+        from .playground_widget import playground_widget
 
-        def slider(name: str, value: float) -> Any:
-            reach = max(4.0, math.ceil(abs(value)))
-            return widgets.FloatSlider(
-                value=value, min=-reach, max=reach, step=0.01, description=name, readout_format=".2f"
-            )
-
-        w_slider, b_slider = slider("w", self._w), slider("b", self._b)
-        activation = widgets.Dropdown(options=ACTIVATIONS, value=self._activation, description="activation")
-        button = widgets.Button(description="descent step", tooltip="w ← w - lr·dL/dw, b ← b - lr·dL/db")
-        panel, losses = widgets.HTML(), widgets.HTML()
-        moving_sliders = False  # the button moves the sliders; that is not a hand-set w or b
-
-        def refresh() -> None:
-            panel.value = self._panel_html()
-            losses.value = self._history_html()
-
-        def on_change(change: Any) -> None:
-            if moving_sliders:
-                return
-            self.w, self.b, self.activation = w_slider.value, b_slider.value, activation.value
-            refresh()
-
-        def on_step(_: Any) -> None:
-            nonlocal moving_sliders
-            self.step()
-            moving_sliders = True
-            try:
-                for s, value in ((w_slider, self._w), (b_slider, self._b)):
-                    reach = max(s.max, math.ceil(abs(value)))
-                    s.min, s.max = -reach, reach
-                    s.value = value
-            finally:
-                moving_sliders = False
-            refresh()
-
-        for control in (w_slider, b_slider, activation):
-            control.observe(on_change, names="value")
-        button.on_click(on_step)
-        refresh()
-        return widgets.VBox([widgets.HBox([w_slider, b_slider, activation]), panel, button, losses])
+        return playground_widget(self)
 
     def show(self) -> None:
         """Display the playground in Jupyter (see `widget`)."""
@@ -301,41 +247,3 @@ class NeuronPlayground:
         from IPython.display import display
 
         display(box)  # type: ignore[no-untyped-call]
-
-    def _panel_html(self) -> str:
-        """The forward values, the local derivatives and the gradients, as an HTML table."""
-        n, f = format_number, self._activation
-        slope = n(self.da_dz) + (f" (at most {n(self.da_dz_max)})" if f == "sigmoid" else "")
-        rows = [
-            ("z = w·x + b", f"{n(self._w)} · {n(self._x)} + {n(self._b)} = {n(self.z)}"),
-            (f"a = {_F[f]}", n(self.a)),
-            ("L = (a - y)²", f"({n(self.a)} - {n(self._target)})² = {n(self.loss)}"),
-            ("dL/da = 2(a - y)", n(self.dloss_da)),
-            (f"da/dz = {_DA_DZ[f]}", slope),
-            ("dz/dw = x", n(self.dz_dw)),
-            ("dz/db = 1", n(self.dz_db)),
-        ]
-        cells = [f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows]
-        if self.vanishing:
-            cells[4] = cells[4].replace(
-                "</td></tr>",
-                f' <b style="color:#c00">small (below {self.small_factor:g}): the gradient barely gets through;'
-                " this is where vanishing gradients begin</b></td></tr>",
-            )
-        chains = "".join(f"<div><code>{html.escape(str(self.explain(p)))}</code></div>" for p in ("w", "b"))
-        return f"<table>{''.join(cells)}</table>{chains}"
-
-    def _history_html(self) -> str:
-        """The losses so far: a small inline SVG line and the last few numbers."""
-        losses = self.history
-        top = max(losses) or 1.0
-        width, height = 240, 60
-        step = width / max(len(losses) - 1, 1)
-        points = " ".join(f"{i * step:.1f},{height - height * v / top:.1f}" for i, v in enumerate(losses))
-        svg = (
-            f'<svg width="{width}" height="{height}" style="border:1px solid #ccc">'
-            f'<polyline points="{points}" fill="none" stroke="#c00" stroke-width="2"/></svg>'
-        )
-        recent = " → ".join(format_number(v) for v in losses[-6:])
-        steps = len(losses) - 1
-        return f"<div>loss after {steps} step{'' if steps == 1 else 's'}: {html.escape(recent)}</div>{svg}"

@@ -2,7 +2,9 @@
 
 `Stepper(root)` shows the page inline in Jupyter; `save_stepper(root, path)` (or
 `Stepper(root).save(path)`) writes it to an HTML file that works offline: its
-drawing, script and styles are all inside it and it loads nothing.
+drawing, script and styles are all inside it and it loads nothing. The page's HTML,
+CSS and script are files shipped in the package (`chainrule/viz/assets/stepper.*`);
+this module fills in the drawing and the frames.
 
 The page holds one drawing of the graph (`draw_dot`'s, laid out once, so nothing
 moves from frame to frame) and steps through it with Prev / Play / Next or the
@@ -37,13 +39,16 @@ import html
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
+from string import Template
 
 from ..engine import BackwardStep, Value, backward_steps, topological_order
 from ..notation import derivative, factor, format_number, forward_equation, node_names
-from .graph import _draw, _Shown, render_svg
+from .graph import BoxText, draw_graph, render_svg
 
 __all__ = ["MAX_NODES", "Stepper", "save_stepper"]
 
@@ -51,8 +56,7 @@ __all__ = ["MAX_NODES", "Stepper", "save_stepper"]
 # and the page passes 400 KB.
 MAX_NODES = 150
 
-_PENDING = "?"  # a value the forward pass has not reached yet
-_INFIX = {"+": "+", "-": "-", "*": "·", "/": "/"}
+_PENDING = "?"  # a value the forward pass has not reached yet (stepper.js writes it too)
 _LEAVES_LISTED = 8  # leaves named on the first frame; the rest are counted
 
 
@@ -99,7 +103,7 @@ class Stepper:
             )
         self.root = root
         frames = _frames(root, nodes, names)
-        svg = render_svg(_draw(root, shown=_template(nodes, names, frames)))
+        svg = render_svg(draw_graph(root, _widest_texts(nodes, names, frames), svg_ids=True))
         # Room for the drawing, the controls, two lines of caption and the equation (7 lines at most).
         self._height = round(_svg_height_px(svg)) + 260 + 30 * min(7, max(len(f.lines) for f in frames))
         self.html: str = _page(names[root], _inline(svg), frames)
@@ -221,9 +225,10 @@ def _and(items: list[str]) -> str:
 # -- the page ------------------------------------------------------------------------
 
 
-def _template(nodes: list[Value], names: dict[Value, str], frames: list[_Frame]) -> dict[Value, _Shown]:
-    """What each box shows when Graphviz lays the drawing out: the widest text it will ever
-    show, so every later text fits in the box without moving anything."""
+def _widest_texts(nodes: list[Value], names: dict[Value, str], frames: list[_Frame]) -> Callable[[Value], BoxText]:
+    """What each box shows when Graphviz lays the drawing out: its name, and the widest text
+    each cell will ever show, so every later text fits in the box without moving anything.
+    The tooltips add no numbers: those change from frame to frame."""
     data: dict[int, list[str]] = {i: [_PENDING] for i in range(len(nodes))}
     grad: dict[int, list[str]] = {i: [""] for i in range(len(nodes))}
     for f in frames:
@@ -231,9 +236,10 @@ def _template(nodes: list[Value], names: dict[Value, str], frames: list[_Frame])
             data[i].append(text)
         for i, text in f.grad.items():
             grad[i].append(text)
-    return {
-        v: _Shown(names[v], max(data[i], key=_text_width), max(grad[i], key=_text_width)) for i, v in enumerate(nodes)
+    boxes = {
+        v: BoxText(names[v], max(data[i], key=_text_width), max(grad[i], key=_text_width)) for i, v in enumerate(nodes)
     }
+    return boxes.__getitem__
 
 
 def _text_width(text: str) -> float:
@@ -258,197 +264,19 @@ def _page(title: str, svg: str, frames: list[_Frame]) -> str:
     data = json.dumps([asdict(f) for f in frames], ensure_ascii=False, separators=(",", ":"))
     # Inside <script>, "</" could end the element early; JSON allows "<\/" for it.
     data = data.replace("</", "<\\/")
-    first = frames[0]
-    return _PAGE.format(
+    # A Template fills in $names only, so the braces of the CSS and the script cannot break it.
+    return Template(_asset("stepper.html")).substitute(
         title=html.escape(title),
         count=len(frames),
-        caption=html.escape(first.caption),
+        caption=html.escape(frames[0].caption),
         svg=svg,
         frames=data,
-        style=_STYLE,
-        script=_SCRIPT,
+        style=_asset("stepper.css"),
+        script=_asset("stepper.js"),
     )
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>chainrule stepper: {title}</title>
-<style>{style}</style>
-</head>
-<body>
-<header>
-<h1>Forward and backward through <span class="name">{title}</span></h1>
-<div class="controls">
-<button type="button" id="prev" title="previous step (left arrow key)">&#9664; Prev</button>
-<button type="button" id="play" title="play or pause">&#9654; Play</button>
-<button type="button" id="next" title="next step (right arrow key)">Next &#9654;</button>
-<span id="counter">step 1 of {count}</span>
-<span id="phase" class="phase start">start</span>
-</div>
-<p id="caption" aria-live="polite">{caption}</p>
-<div id="equation"></div>
-</header>
-<main id="drawing" class="start">
-{svg}
-</main>
-<p class="keys">Keys: &larr; and &rarr; step, Home and End jump to the ends.
-<span class="fwd">Blue</span>: the forward pass computes a value.
-<span class="bwd">Red</span>: the backward pass sends a gradient back.
-Numbers have 4 significant digits.</p>
-<script type="application/json" id="frames">{frames}</script>
-<script>{script}</script>
-</body>
-</html>
-"""
-
-_STYLE = """
-:root { --blue: #2563eb; --blue-light: #dbeafe; --red: #dc2626; --red-light: #fee2e2; }
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
-  color: #111827; margin: 12px 16px; background: white; }
-h1 { font-size: 1.15rem; margin: 0 0 8px; font-weight: 600; }
-.controls { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
-button { font: inherit; padding: 4px 12px; border: 1px solid #9ca3af; border-radius: 6px;
-  background: #f9fafb; cursor: pointer; }
-button:hover:not(:disabled) { background: #e5e7eb; }
-button:disabled { color: #9ca3af; cursor: default; }
-#counter { margin-left: 6px; color: #374151; font-variant-numeric: tabular-nums; }
-.phase { padding: 2px 10px; border-radius: 999px; font-size: 0.85rem; font-weight: 600;
-  background: #f3f4f6; color: #374151; }
-.phase.forward { background: var(--blue-light); color: var(--blue); }
-.phase.backward { background: var(--red-light); color: var(--red); }
-#caption { margin: 10px 0 6px; max-width: 70em; box-sizing: border-box; }
-#equation { font: 1.15rem/1.6 "DejaVu Sans Mono", Menlo, Consolas, monospace; box-sizing: border-box;
-  max-height: 11.2em; overflow-y: auto;
-  padding: 4px 10px; border-left: 4px solid #d1d5db; background: #f9fafb; white-space: pre-wrap; }
-#equation.forward { border-color: var(--blue); }
-#equation.backward { border-color: var(--red); }
-#drawing { margin-top: 10px; }
-#drawing svg { max-width: 100%; height: auto; }
-#drawing.forward { --step: var(--blue); --step-light: var(--blue-light); }
-#drawing.backward { --step: var(--red); --step-light: var(--red-light); }
-#drawing .todo { opacity: 0.3; }
-#drawing g.edge.todo text { visibility: hidden; }
-#drawing g.node.cur path[fill="none"], #drawing g.edge.cur path { stroke: var(--step); stroke-width: 3px; }
-#drawing g.node.cur ellipse { stroke: var(--step); stroke-width: 2px; fill: var(--step-light); }
-#drawing g.edge.cur polygon { stroke: var(--step); fill: var(--step); }
-#drawing g.edge.cur text { fill: var(--step); font-weight: bold; }
-#drawing text.fresh { fill: var(--step); font-weight: bold; }
-.keys { color: #6b7280; font-size: 0.85rem; }
-.fwd { color: var(--blue); font-weight: 600; }
-.bwd { color: var(--red); font-weight: 600; }
-"""
-
-# Frame k is drawn by replaying the texts of frames 0..k onto the drawing, then marking
-# frame k's node and the texts it changed.
-_SCRIPT = """
-"use strict";
-(function () {
-  const frames = JSON.parse(document.getElementById("frames").textContent);
-  const drawing = document.getElementById("drawing");
-  const $ = (id) => document.getElementById(id);
-  const parts = [];
-  const part = (i) => (parts[i] = parts[i] || { ins: [] });
-  for (const g of drawing.querySelectorAll("g.node, g.edge")) {
-    let m;
-    if ((m = /^v(\\d+)$/.exec(g.id))) {
-      const texts = g.querySelectorAll("text");  // a box ends with: data, its value, grad, its value
-      Object.assign(part(+m[1]), { box: g, data: texts[texts.length - 3], grad: texts[texts.length - 1] });
-    } else if ((m = /^op(\\d+)$/.exec(g.id))) {
-      part(+m[1]).op = g;
-    } else if ((m = /^r(\\d+)$/.exec(g.id))) {
-      part(+m[1]).out = g;
-    } else if ((m = /^e(\\d+)_\\d+$/.exec(g.id))) {
-      part(+m[1]).ins.push(g);
-    }
-  }
-  // Graphviz placed the widest text each cell will show; anchor numbers at the right edge.
-  for (const p of parts) {
-    for (const t of [p.data, p.grad]) {
-      const width = t.getComputedTextLength();
-      if (width > 0) {
-        t.setAttribute("x", parseFloat(t.getAttribute("x")) + width);
-        t.setAttribute("text-anchor", "end");
-      }
-    }
-  }
-  let k = 0;
-  let timer = null;
-
-  function show(i) {
-    k = Math.max(0, Math.min(frames.length - 1, i));
-    const data = {}, grad = {};
-    for (let j = 0; j <= k; j++) {
-      Object.assign(data, frames[j].data);
-      Object.assign(grad, frames[j].grad);
-    }
-    const f = frames[k];
-    parts.forEach((p, i) => {
-      p.data.textContent = i in data ? data[i] : "?";
-      p.grad.textContent = i in grad ? grad[i] : "";
-      p.data.classList.toggle("fresh", i in f.data && f.phase !== "start");
-      p.grad.classList.toggle("fresh", i in f.grad);
-      for (const g of [p.box, p.op, p.out, ...p.ins]) {
-        if (!g) continue;
-        g.classList.toggle("todo", !(i in data));
-        g.classList.toggle("cur", i === f.node);
-      }
-    });
-    drawing.className = f.phase;
-    $("equation").className = f.phase;
-    $("equation").replaceChildren(...f.lines.map((line) => {
-      const div = document.createElement("div");
-      div.textContent = line;
-      return div;
-    }));
-    $("caption").textContent = f.caption;
-    $("phase").textContent = f.phase === "start" ? "start" : f.phase + " pass";
-    $("phase").className = "phase " + f.phase;
-    $("counter").textContent = "step " + (k + 1) + " of " + frames.length;
-    $("prev").disabled = k === 0;
-    $("next").disabled = k === frames.length - 1;
-  }
-
-  function pause() {
-    clearInterval(timer);
-    timer = null;
-    $("play").innerHTML = "&#9654; Play";
-  }
-  function play() {
-    if (timer) return pause();
-    if (k === frames.length - 1) show(0);
-    $("play").innerHTML = "&#10074;&#10074; Pause";
-    timer = setInterval(() => {
-      show(k + 1);
-      if (k === frames.length - 1) pause();
-    }, 1200);
-  }
-  function go(i) {
-    pause();
-    show(i);
-  }
-
-  $("prev").addEventListener("click", () => go(k - 1));
-  $("next").addEventListener("click", () => go(k + 1));
-  $("play").addEventListener("click", play);
-  document.addEventListener("keydown", (e) => {
-    const to = { ArrowRight: k + 1, ArrowLeft: k - 1, Home: 0, End: frames.length - 1 }[e.key];
-    if (to === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
-    e.preventDefault();
-    go(to);
-  });
-  // Reserve the room the longest caption and equation take (a long one scrolls), so the
-  // drawing never moves.
-  for (const id of ["caption", "equation"]) {
-    let tallest = 0;
-    frames.forEach((f, i) => {
-      show(i);
-      tallest = Math.max(tallest, $(id).offsetHeight);
-    });
-    $(id).style.minHeight = tallest + "px";
-  }
-  show(0);
-})();
-"""
+@cache
+def _asset(name: str) -> str:
+    """The text of one of the page's files, shipped with the package in viz/assets."""
+    return (files("chainrule.viz") / "assets" / name).read_text(encoding="utf-8")
