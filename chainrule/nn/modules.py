@@ -68,26 +68,42 @@ class Module:
                     if isinstance(item, Module):
                         yield f"{name}.{i}", item
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """(dotted name, module) for this module ('' or `prefix`) and every one below it."""
+    def named_modules(self, memo: set[Module] | None = None, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """(dotted name, module) for this module ('' or `prefix`) and every one below it.
+
+        Each module comes once, under the first name that reaches it, as in torch: a
+        sub-module held by two attributes is one module, with one set of parameters.
+        `memo` holds the modules already listed; callers leave it out.
+        """
+        if memo is None:
+            memo = set()
+        if self in memo:
+            return
+        memo.add(self)
         yield prefix, self
         for name, child in self.named_children():
-            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+            yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name)
 
     def named_parameters(self) -> list[tuple[str, Value]]:
-        """(dotted name, Value) for every parameter, in a stable order."""
-        out = []
+        """(dotted name, Value) for every parameter, in a stable order.
+
+        A parameter shared by two modules comes once, under its first name, as in torch,
+        so an optimizer given `parameters()` updates it once per step.
+        """
+        names: dict[Value, str] = {}
         for prefix, module in self.named_modules():
             dot = f"{prefix}." if prefix else ""
             for name, attr in vars(module).items():
                 if isinstance(attr, Value):
-                    out.append((dot + name, attr))
+                    names.setdefault(attr, dot + name)
                 elif isinstance(attr, list):
-                    out.extend((f"{dot}{name}.{i}", v) for i, v in enumerate(attr) if isinstance(v, Value))
-        return out
+                    for i, v in enumerate(attr):
+                        if isinstance(v, Value):
+                            names.setdefault(v, f"{dot}{name}.{i}")
+        return [(name, v) for v, name in names.items()]
 
     def parameters(self) -> list[Value]:
-        """Every parameter, in the order of `named_parameters()`."""
+        """Every parameter, once each, in the order of `named_parameters()`."""
         # The same walk without building a dotted name per parameter: a training
         # loop calls this several times per step.
         out: list[Value] = []
@@ -97,7 +113,7 @@ class Module:
                     out.append(attr)
                 elif isinstance(attr, list):
                     out.extend([v for v in attr if isinstance(v, Value)])
-        return out
+        return list(dict.fromkeys(out))  # first occurrences, in order; a C loop, cheap
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0. Call it before each backward: leaves accumulate."""
