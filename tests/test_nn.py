@@ -108,7 +108,7 @@ def test_load_state_dict_rejections_leave_model_unchanged():
         model.load_state_dict(state)
     bad = {k: 0.0 for k in before}
     bad["layers.1.neurons.0.b"] = "x"
-    with pytest.raises(ValueError, match=r"layers\.1\.neurons\.0\.b"):
+    with pytest.raises(TypeError, match=r"layers\.1\.neurons\.0\.b"):
         model.load_state_dict(bad)
     assert model.state_dict() == before
 
@@ -133,6 +133,25 @@ def test_bad_constructor_arguments():
         MLP(2, [])
     with pytest.raises(ValueError, match="expected 2 inputs, got 3"):
         MLP(2, [1], seed=0)([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="MLP: activation must be one of"):
+        MLP(2, [1], activation="swish")  # with one layer, no neuron would use it
+    with pytest.raises(ValueError, match=r"MLP: nouts\[1\] must be a positive int, got 0"):
+        MLP(2, [3, 0])
+    with pytest.raises(ValueError, match="Layer: nin must be a positive int, got 0"):
+        Layer(0, 2)
+
+
+def test_constructor_arguments_of_the_wrong_type_are_type_errors():
+    with pytest.raises(TypeError, match=r"Neuron: nin must be a positive int, got float 2\.0"):
+        Neuron(2.0)
+    with pytest.raises(TypeError, match="Neuron: activation must be a str"):
+        Neuron(2, None)
+    with pytest.raises(TypeError, match="Layer: nout must be a positive int, got str '3'"):
+        Layer(2, "3")
+    with pytest.raises(TypeError, match="MLP: nin must be a positive int, got bool True"):
+        MLP(True, [1])
+    with pytest.raises(TypeError, match="MLP: nouts must be a list of layer sizes, got int"):
+        MLP(2, 3)
 
 
 def test_forward_records_creating_modules():

@@ -24,6 +24,7 @@ from itertools import repeat
 from typing import Any, cast
 
 from ..engine import Number, Value, enter_scope, linear, restore_scope
+from ..engine.checks import one_of, positive_int, real
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
 
@@ -127,7 +128,7 @@ class Module:
     def load_state_dict(self, state: dict[str, float]) -> None:
         """Set every parameter from `state`, which must have exactly this model's names.
 
-        Raises KeyError naming the missing or unexpected keys, or ValueError naming
+        Raises KeyError naming the missing or unexpected keys, or TypeError naming
         a key whose value is not a real number; the model is unchanged then.
         """
         params = dict(self.named_parameters())
@@ -137,11 +138,7 @@ class Module:
             raise KeyError(
                 f"load_state_dict for {type(self).__name__}: missing keys {missing}, unexpected keys {unexpected}"
             )
-        values = {}
-        for name, x in state.items():
-            if isinstance(x, bool) or not isinstance(x, (int, float)):
-                raise ValueError(f"load_state_dict: {name!r} must be a real number, got {type(x).__name__} {x!r}")
-            values[name] = float(x)
+        values = {name: real(x, "load_state_dict", repr(name)) for name, x in state.items()}
         for name, v in params.items():
             v.data = values[name]
 
@@ -190,10 +187,8 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, activation: str = "relu", rng: random.Random | None = None) -> None:
-        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
-            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"Neuron: activation must be one of {ACTIVATIONS}, got {activation!r}")
+        positive_int(nin, "Neuron", "nin")
+        one_of(activation, ACTIVATIONS, "Neuron", "activation")
         rng = rng if rng is not None else random.Random()
         std = _init_std(nin, activation)
         self.w = [Value(rng.gauss(0.0, std), f"w{i}") for i in range(nin)]
@@ -218,8 +213,8 @@ class Layer(Module):
     """`nout` Neurons reading the same inputs; returns a list of `nout` Values (always a list)."""
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", rng: random.Random | None = None) -> None:
-        if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
-            raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
+        positive_int(nin, "Layer", "nin")
+        positive_int(nout, "Layer", "nout")
         rng = rng if rng is not None else random.Random()
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
         self.nin, self.nout, self.activation = nin, nout, activation
@@ -254,8 +249,14 @@ class MLP(Module):
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", seed: int | None = None) -> None:
+        positive_int(nin, "MLP", "nin")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
+            raise TypeError(f"MLP: nouts must be a list of layer sizes, got {type(nouts).__name__}")
         if not nouts:
             raise ValueError("MLP: nouts must list at least one layer size")
+        for i, size in enumerate(nouts):
+            positive_int(size, "MLP", f"nouts[{i}]")
+        one_of(activation, ACTIVATIONS, "MLP", "activation")  # unused, so unchecked below, with one layer
         rng = random.Random(seed)
         sizes = [nin, *nouts]
         self.layers = [
