@@ -19,7 +19,7 @@ import operator
 from collections.abc import Sequence
 
 from ..engine import Number, Value, logsumexp
-from ..engine.checks import is_real
+from ..engine.checks import is_index, is_real, real
 
 __all__ = ["bce_with_logits", "cross_entropy", "hinge_loss", "mse_loss"]
 
@@ -93,8 +93,8 @@ def cross_entropy(logits: Sequence[Sequence[Value | Number]], targets: Sequence[
         >>> round(cross_entropy([[Value(0.0), Value(0.0)]], [1]).data, 6)  # log 2
         0.693147
 
-    Raises ValueError for rows of different lengths, and for a target that is not
-    a class index of the row, naming it and its position.
+    Raises ValueError for rows of different lengths and for a target out of range,
+    TypeError for a target that is not an int; each names the target and its position.
     """
     _check_batch("cross_entropy", logits, targets)
     classes = len(logits[0])
@@ -102,12 +102,9 @@ def cross_entropy(logits: Sequence[Sequence[Value | Number]], targets: Sequence[
     for i, (row, t) in enumerate(zip(logits, targets)):
         if len(row) != classes:
             raise ValueError(f"cross_entropy: row {i} has {len(row)} logits, row 0 has {classes}")
-        if isinstance(t, bool):
-            raise ValueError(f"cross_entropy: target at position {i} must be a class index, got {t!r}")
-        try:
-            index = operator.index(t)
-        except TypeError:
-            raise ValueError(f"cross_entropy: target at position {i} must be a class index, got {t!r}") from None
+        if not is_index(t):
+            raise TypeError(f"cross_entropy: target at position {i} must be a class index, got {t!r}")
+        index = operator.index(t)
         if not 0 <= index < classes:
             raise ValueError(f"cross_entropy: target {index} at position {i} is out of range for {classes} classes")
         values = [_value(v, "cross_entropy", i) for v in row]
@@ -130,9 +127,7 @@ def _mean(terms: list[Value]) -> Value:
 
 
 def _number(x: object, op: str, i: int) -> float:
-    if not is_real(x):
-        raise TypeError(f"{op}: target at position {i} must be a real number, got {type(x).__name__} {x!r}")
-    return float(x)  # type: ignore[arg-type]
+    return real(x, op, f"target at position {i}")
 
 
 def _target(x: Value | Number, op: str, i: int) -> Value | float:
