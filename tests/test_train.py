@@ -254,8 +254,13 @@ def test_clip_grad_norm_does_not_overflow():
 def test_clip_grad_norm_rejects_bad_arguments():
     with pytest.raises(ValueError, match="max_norm must be a number >= 0, got -1"):
         clip_grad_norm([Value(1.0)], -1)
-    with pytest.raises(ValueError, match="parameter 0 is a float"):
+    with pytest.raises(TypeError, match="parameter 0 is a float"):
         clip_grad_norm([1.0], 1.0)
+    with pytest.raises(TypeError, match="max_norm must be a real number, got NoneType"):
+        clip_grad_norm([Value(1.0)], None)
+    p = Value(0.0)
+    p.grad = 1e300
+    assert clip_grad_norm([p], math.inf) == 1e300 and p.grad == 1e300  # an infinite limit never clips
 
 
 @needs_torch

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Number, Value, no_grad
-from ..engine.checks import is_real
+from ..engine.checks import instance_of, is_real, nonnegative_real
 from ..optim import Optimizer
 from .losses import bce_with_logits, cross_entropy, hinge_loss, mse_loss
 from .modules import Module
@@ -58,12 +58,10 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     """
     params = list(params)
     for i, p in enumerate(params):
-        if not isinstance(p, Value):
-            raise ValueError(f"clip_grad_norm: parameter {i} is a {type(p).__name__}, not a Value")
-    if not is_real(max_norm) or not float(max_norm) >= 0.0:
-        raise ValueError(f"clip_grad_norm: max_norm must be a number >= 0, got {max_norm!r}")
+        instance_of(p, Value, "clip_grad_norm", f"parameter {i}")
+    limit = nonnegative_real(max_norm, "clip_grad_norm", "max_norm", finite=False)  # inf: never clip
     total = math.hypot(*(p.grad for p in params))  # hypot: no overflow from squaring huge grads
-    scale = float(max_norm) / (total + 1e-6)
+    scale = limit / (total + 1e-6)
     if scale < 1.0:
         for p in params:
             p.grad *= scale
@@ -85,6 +83,7 @@ def grad_norms(model: Module) -> dict[str, float]:
         >>> list(grad_norms(model))
         ['layers.0', 'layers.1', 'layers.2']
     """
+    instance_of(model, Module, "grad_norms", "model")
     children = {name for name, _ in model.named_children()}
     grads: dict[str, list[float]] = {}
     for name, p in model.named_parameters():
