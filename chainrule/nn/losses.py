@@ -143,14 +143,15 @@ def predicted_class(outputs: Sequence[Value]) -> int:
 class LossSpec:
     """A named loss and what `fit` needs to know about it (see the table in `fit`).
 
+    - `name`: the name `fit` knows it by, its function's name.
     - `fn`: the loss, `fn(predictions, targets) -> Value`.
-    - `rows`: True when it takes each sample's row of k outputs (one logit per class,
-      k >= 2), False when it takes the sample's one output.
     - `labels(y, width, where)`: the dataset's labels `y` as the loss's targets, for a
       model with `width` outputs; TypeError for a label of the wrong type, ValueError
       for one the loss cannot take, each message starting with `where`.
     - `target_class(target)`: the class a target stands for; a sample is correct when
       its `predicted_class` is that class. None when the loss has no accuracy.
+    - `rows`: True when it takes each sample's row of k outputs (one logit per class,
+      k >= 2), False when it takes the sample's one output.
     """
 
     name: str
@@ -215,6 +216,8 @@ def _probabilities(y: Sequence[Any], width: int, where: str) -> list[float]:
     return values
 
 
+# A score or a logit > 0 predicts class 1 (`predicted_class`), so a sample is correct
+# when its label says class 1 exactly then: a +1 for hinge_loss, a target >= 0.5 for bce.
 LOSSES: dict[str, LossSpec] = {
     spec.name: spec
     for spec in [

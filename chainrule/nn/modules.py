@@ -114,7 +114,7 @@ class Module:
                     out.append(attr)
                 elif isinstance(attr, list):
                     out.extend([v for v in attr if isinstance(v, Value)])
-        return list(dict.fromkeys(out))  # first occurrences, in order; a C loop, cheap
+        return list(dict.fromkeys(out))  # a shared parameter once, where it first comes; cheap, in C
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0. Call it before each backward: leaves accumulate."""
@@ -256,7 +256,7 @@ class MLP(Module):
             raise ValueError("MLP: nouts must list at least one layer size")
         for i, size in enumerate(nouts):
             positive_int(size, "MLP", f"nouts[{i}]")
-        one_of(activation, ACTIVATIONS, "MLP", "activation")  # unused, so unchecked below, with one layer
+        one_of(activation, ACTIVATIONS, "MLP", "activation")  # with one layer no Neuron would check it
         rng = random.Random(seed)
         sizes = [nin, *nouts]
         self.layers = [

@@ -208,7 +208,7 @@ class _Training:
     targets: list[Any]
     loss_fn: LossFn
     optimizer: Optimizer
-    count: Callable[[list[list[Value]], list[Any]], int] | None  # correct samples in a batch
+    count: Callable[[list[list[Value]], list[Any]], int] | None  # None: the loss defines no accuracy
 
     def run(self, epochs: int, batch_size: int | None, seed: int | None, progress: bool) -> History:
         """Train for `epochs` passes (in shuffled batches of `batch_size`, unless None)."""
