@@ -10,13 +10,16 @@ to each point's angle).
     >>> len(X), sorted(y)
     (6, [0, 0, 0, 1, 1, 1])
 
-Bad arguments (a size < 1, negative noise) raise ValueError.
+Bad arguments raise ValueError (a size < 1, negative noise), or TypeError when they are
+not numbers at all (a size of 2.5, noise given as a string).
 """
 
 from __future__ import annotations
 
 import math
 import random
+
+from .engine.checks import nonnegative_real, positive_int, real_in
 
 __all__ = ["make_circles", "make_moons", "make_spiral", "make_xor"]
 
@@ -30,8 +33,8 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = None) -> Dat
     angle); class 1, the rest, is the lower arc shifted to centre (1, 0.5). This
     is the dataset of micrograd's demo: `make_moons(100, noise=0.1)`.
     """
-    _check_size("make_moons", "n", n)
-    _check_noise("make_moons", noise)
+    positive_int(n, "make_moons", "n")
+    noise = nonnegative_real(noise, "make_moons", "noise")
     n_out = n // 2
     outer = [(math.cos(t), math.sin(t)) for t in _linspace(0.0, math.pi, n_out)]
     inner = [(1.0 - math.cos(t), 0.5 - math.sin(t)) for t in _linspace(0.0, math.pi, n - n_out)]
@@ -44,10 +47,9 @@ def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: i
     Class 0 is the unit circle (n // 2 points, evenly spaced); class 1, the rest,
     a circle of radius `factor`, which must be in [0, 1).
     """
-    _check_size("make_circles", "n", n)
-    _check_noise("make_circles", noise)
-    if _invalid_float(factor) or not 0.0 <= factor < 1.0:
-        raise ValueError(f"make_circles: factor must be in [0, 1), got {factor!r}")
+    positive_int(n, "make_circles", "n")
+    noise = nonnegative_real(noise, "make_circles", "noise")
+    factor = real_in(factor, 0.0, 1.0, "make_circles", "factor")
     n_out = n // 2
     outer = [(math.cos(t), math.sin(t)) for t in _linspace(0.0, 2 * math.pi, n_out, endpoint=False)]
     angles = _linspace(0.0, 2 * math.pi, n - n_out, endpoint=False)
@@ -64,8 +66,8 @@ def make_xor(n: int = 100, noise: float = 0.1, seed: int | None = None) -> Datas
     axes that separate the classes. No line separates them: a network needs a
     hidden layer.
     """
-    _check_size("make_xor", "n", n)
-    _check_noise("make_xor", noise)
+    positive_int(n, "make_xor", "n")
+    noise = nonnegative_real(noise, "make_xor", "noise")
     rng = random.Random(seed)
     signs = [(1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0), (1.0, -1.0)]
     points, labels = [], []
@@ -84,9 +86,9 @@ def make_spiral(n_per_class: int = 50, n_classes: int = 3, noise: float = 0.2, s
     `noise` is the standard deviation of Gaussian noise on each point's angle, in
     radians. Labels are 0..n_classes-1, n_per_class points each.
     """
-    _check_size("make_spiral", "n_per_class", n_per_class)
-    _check_size("make_spiral", "n_classes", n_classes)
-    _check_noise("make_spiral", noise)
+    positive_int(n_per_class, "make_spiral", "n_per_class")
+    positive_int(n_classes, "make_spiral", "n_classes")
+    noise = nonnegative_real(noise, "make_spiral", "noise")
     rng = random.Random(seed)
     points, labels = [], []
     for j in range(n_classes):
@@ -112,18 +114,3 @@ def _finish(points: list[tuple[float, float]], labels: list[int], noise: float, 
     order = list(range(len(samples)))
     rng.shuffle(order)
     return [samples[i] for i in order], [labels[i] for i in order]
-
-
-def _invalid_float(x: float) -> bool:
-    """True for anything but a real int or float (bools and strings included)."""
-    return isinstance(x, bool) or not isinstance(x, (int, float)) or x != x
-
-
-def _check_size(fn: str, name: str, n: object) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{fn}: {name} must be a positive int, got {n!r}")
-
-
-def _check_noise(fn: str, noise: float) -> None:
-    if _invalid_float(noise) or not 0.0 <= noise < math.inf:
-        raise ValueError(f"{fn}: noise must be a finite number >= 0, got {noise!r}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .engine import Value, no_grad
+from .engine.checks import nonnegative_real, positive_real, real
 
 __all__ = ["GradcheckError", "gradcheck", "numerical_gradient"]
 
@@ -39,7 +40,8 @@ def gradcheck(
 
     Returns True when every input passes. Otherwise raises `GradcheckError` listing
     every input's numerical and analytical gradient, or returns False when
-    `raise_exception=False`.
+    `raise_exception=False`. An input that is not a number raises TypeError; an `eps`
+    that is not > 0, or a negative `atol` or `rtol`, raises ValueError.
 
     A detached term is caught, for instance:
 
@@ -47,7 +49,10 @@ def gradcheck(
         >>> gradcheck(bad, [3.0], raise_exception=False)
         False
     """
-    point = [x.data if isinstance(x, Value) else float(x) for x in inputs]
+    point = [x.data if isinstance(x, Value) else real(x, "gradcheck", f"input {i}") for i, x in enumerate(inputs)]
+    positive_real(eps, "gradcheck", "eps")
+    nonnegative_real(atol, "gradcheck", "atol")
+    nonnegative_real(rtol, "gradcheck", "rtol")
     leaves = [Value(x, label=f"input {i}") for i, x in enumerate(point)]
     out = _call(fn, leaves)
     out.backward()
@@ -74,10 +79,13 @@ def numerical_gradient(fn: Callable[..., Value], point: Sequence[float], *, eps:
     """d fn / d input_i at `point` for each i, by central differences: (f(x + eps e_i) - f(x - eps e_i)) / (2 eps).
 
     `fn` takes `len(point)` Values and returns a Value; it runs under `no_grad`.
+    `point` holds numbers (TypeError otherwise) and `eps` must be > 0 (ValueError).
 
         >>> [round(g, 6) for g in numerical_gradient(lambda x, y: x * y, [3.0, 4.0])]
         [4.0, 3.0]
     """
+    point = [real(x, "numerical_gradient", f"point[{i}]") for i, x in enumerate(point)]
+    positive_real(eps, "numerical_gradient", "eps")
     grads = []
     with no_grad():
         for i, x in enumerate(point):

@@ -23,7 +23,7 @@ import math
 from collections.abc import Iterable
 
 from .engine import Value
-from .engine.checks import is_real
+from .engine.checks import instance_of, nonnegative_real, real_in
 
 __all__ = ["SGD", "Adam", "Optimizer"]
 
@@ -31,8 +31,9 @@ __all__ = ["SGD", "Adam", "Optimizer"]
 class Optimizer:
     """Base class: the parameter list, `lr`, `zero_grad()`; subclasses define `step()`.
 
-    Raises ValueError for an empty parameter list, an item that is not a Value, a
-    parameter listed twice, or a negative learning rate.
+    Raises TypeError for an item that is not a Value or a learning rate that is not a
+    number, and ValueError for an empty parameter list, a parameter listed twice, or a
+    negative learning rate.
     """
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
@@ -42,8 +43,7 @@ class Optimizer:
             raise ValueError(f"{name}: the parameter list is empty")
         seen: set[Value] = set()
         for i, p in enumerate(self.params):
-            if not isinstance(p, Value):
-                raise ValueError(f"{name}: parameter {i} is a {type(p).__name__}, not a Value")
+            instance_of(p, Value, name, f"parameter {i}")
             if p in seen:
                 raise ValueError(f"{name}: parameter {i} ({p!r}) appears more than once")
             seen.add(p)
@@ -56,7 +56,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _hyperparameter(type(self).__name__, "lr", value)
+        self._lr = nonnegative_real(value, type(self).__name__, "lr")
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0 (grads of leaves accumulate across backward calls)."""
@@ -89,8 +89,8 @@ class SGD(Optimizer):
 
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
-        self.momentum = _hyperparameter("SGD", "momentum", momentum)
-        self.weight_decay = _hyperparameter("SGD", "weight_decay", weight_decay)
+        self.momentum = nonnegative_real(momentum, "SGD", "momentum")
+        self.weight_decay = nonnegative_real(weight_decay, "SGD", "weight_decay")
         self._velocity: list[float] | None = None
 
     def step(self) -> None:
@@ -136,15 +136,13 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        if not isinstance(betas, (tuple, list)):
+            raise TypeError(f"Adam: betas must be a pair of numbers in [0, 1), got {type(betas).__name__}")
+        if len(betas) != 2:
             raise ValueError(f"Adam: betas must be a pair of numbers in [0, 1), got {betas!r}")
-        b1 = _hyperparameter("Adam", "betas[0]", betas[0])
-        b2 = _hyperparameter("Adam", "betas[1]", betas[1])
-        if b1 >= 1.0 or b2 >= 1.0:
-            raise ValueError(f"Adam: betas must be in [0, 1), got {betas!r}")
-        self.betas = (b1, b2)
-        self.eps = _hyperparameter("Adam", "eps", eps)
-        self.weight_decay = _hyperparameter("Adam", "weight_decay", weight_decay)
+        self.betas = (real_in(betas[0], 0.0, 1.0, "Adam", "betas[0]"), real_in(betas[1], 0.0, 1.0, "Adam", "betas[1]"))
+        self.eps = nonnegative_real(eps, "Adam", "eps")
+        self.weight_decay = nonnegative_real(weight_decay, "Adam", "weight_decay")
         self.t = 0
         self._m = [0.0] * len(self.params)
         self._v = [0.0] * len(self.params)
@@ -170,13 +168,3 @@ class Adam(Optimizer):
             f"Adam({len(self.params)} parameters, lr={self.lr!r}, betas={self.betas!r}, eps={self.eps!r}, "
             f"weight_decay={self.weight_decay!r})"
         )
-
-
-def _hyperparameter(optimizer: str, name: str, value: object) -> float:
-    """`value` as a float, or ValueError naming the optimizer and the argument."""
-    if not is_real(value):
-        raise ValueError(f"{optimizer}: {name} must be a number, got {type(value).__name__} {value!r}")
-    x = float(value)  # type: ignore[arg-type]
-    if not x >= 0.0 or x == math.inf:  # nan fails the first test
-        raise ValueError(f"{optimizer}: {name} must be a finite number >= 0, got {value!r}")
-    return x

@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .engine import Number, no_grad
+from .engine.checks import int_at_least
 from .nn import predicted_class
 
 if TYPE_CHECKING:
@@ -62,6 +63,9 @@ def decision_boundary(
     and 0 elsewhere (labels 0/1 or -1/+1 are coloured to match); for k outputs it
     is the index of the largest. The model is evaluated on a `resolution` x
     `resolution` grid covering the data with a margin, under `no_grad`.
+
+    Raises ValueError when X and y differ in length or are empty, when a sample has
+    other than 2 features, or for a resolution < 2 (TypeError when it is not an int).
     """
     figure_class = _figure_class()
     from matplotlib.colors import ListedColormap
@@ -70,8 +74,7 @@ def decision_boundary(
         raise ValueError(f"decision_boundary: {len(X)} samples but {len(y)} labels (need at least one sample)")
     if any(len(row) != 2 for row in X):
         raise ValueError("decision_boundary: every sample must have 2 features (x1, x2)")
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"decision_boundary: resolution must be an int >= 2, got {resolution!r}")
+    int_at_least(resolution, 2, "decision_boundary", "resolution")
     gx = _axis([float(row[0]) for row in X], resolution)
     gy = _axis([float(row[1]) for row in X], resolution)
     with no_grad():

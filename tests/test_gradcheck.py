@@ -3,6 +3,7 @@ import re
 import pytest
 
 from chainrule import GradcheckError, Value, gradcheck
+from chainrule.gradchecking import numerical_gradient
 
 
 def test_passes_on_correct_functions():
@@ -38,3 +39,14 @@ def test_leaves_callers_values_untouched():
 def test_fn_must_return_a_value():
     with pytest.raises(TypeError, match="gradcheck"):
         gradcheck(lambda x: 1.0, [1.0])
+
+
+def test_bad_arguments():
+    with pytest.raises(TypeError, match="gradcheck: input 1 must be a real number, got str"):
+        gradcheck(lambda x, y: x * y, [1.0, "2"])
+    with pytest.raises(ValueError, match="gradcheck: eps must be a finite number > 0, got 0"):
+        gradcheck(lambda x: x * x, [1.0], eps=0)
+    with pytest.raises(ValueError, match="gradcheck: atol must be a finite number >= 0"):
+        gradcheck(lambda x: x * x, [1.0], atol=-1e-5)
+    with pytest.raises(TypeError, match=r"numerical_gradient: point\[0\] must be a real number"):
+        numerical_gradient(lambda x: x, [None])

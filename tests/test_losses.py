@@ -176,7 +176,7 @@ def test_cross_entropy_rejections():
     with pytest.raises(ValueError, match="target -1 at position 0 is out of range"):
         cross_entropy(rows, [-1, 0])
     for bad in (1.0, True, "1"):
-        with pytest.raises(ValueError, match=f"target at position 0 must be a class index, got {bad!r}"):
+        with pytest.raises(TypeError, match=f"target at position 0 must be a class index, got {bad!r}"):
             cross_entropy(rows, [bad, 0])
     with pytest.raises(ValueError, match="row 1 has 2 logits, row 0 has 3"):
         cross_entropy([rows[0], values(1.0, 2.0)], [0, 0])

@@ -1,13 +1,15 @@
 """Module, Neuron, Layer, MLP."""
 
 import json
+import math
 import random
 
 import pytest
 
 from chainrule import Value, no_grad
 from chainrule.engine import module_scope, topological_order
-from chainrule.nn import MLP, Layer, Module, Neuron
+from chainrule.nn import MLP, Layer, Module, Neuron, grad_norms
+from chainrule.optim import SGD
 
 
 def test_mlp_parameter_count_and_names():
@@ -106,7 +108,7 @@ def test_load_state_dict_rejections_leave_model_unchanged():
         model.load_state_dict(state)
     bad = {k: 0.0 for k in before}
     bad["layers.1.neurons.0.b"] = "x"
-    with pytest.raises(ValueError, match=r"layers\.1\.neurons\.0\.b"):
+    with pytest.raises(TypeError, match=r"layers\.1\.neurons\.0\.b"):
         model.load_state_dict(bad)
     assert model.state_dict() == before
 
@@ -131,6 +133,25 @@ def test_bad_constructor_arguments():
         MLP(2, [])
     with pytest.raises(ValueError, match="expected 2 inputs, got 3"):
         MLP(2, [1], seed=0)([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="MLP: activation must be one of"):
+        MLP(2, [1], activation="swish")  # with one layer, no neuron would use it
+    with pytest.raises(ValueError, match=r"MLP: nouts\[1\] must be a positive int, got 0"):
+        MLP(2, [3, 0])
+    with pytest.raises(ValueError, match="Layer: nin must be a positive int, got 0"):
+        Layer(0, 2)
+
+
+def test_constructor_arguments_of_the_wrong_type_are_type_errors():
+    with pytest.raises(TypeError, match=r"Neuron: nin must be a positive int, got float 2\.0"):
+        Neuron(2.0)
+    with pytest.raises(TypeError, match="Neuron: activation must be a str"):
+        Neuron(2, None)
+    with pytest.raises(TypeError, match="Layer: nout must be a positive int, got str '3'"):
+        Layer(2, "3")
+    with pytest.raises(TypeError, match="MLP: nin must be a positive int, got bool True"):
+        MLP(True, [1])
+    with pytest.raises(TypeError, match="MLP: nouts must be a list of layer sizes, got int"):
+        MLP(2, 3)
 
 
 def test_forward_records_creating_modules():
@@ -244,3 +265,59 @@ def test_plain_number_inputs_become_one_shared_input_each():
     with no_grad():
         slope = (model([0.5 + h, -1.0])[0].data - model([0.5 - h, -1.0])[0].data) / (2 * h)
     assert x0.grad == pytest.approx(slope, rel=1e-6)  # every first-layer neuron's share, summed
+
+
+def test_a_shared_sub_module_is_visited_once():
+    class Siamese(Module):
+        """One encoder read by two attributes and listed twice, as a twin network holds it."""
+
+        def __init__(self):
+            self.left = Layer(2, 2, rng=random.Random(0))
+            self.right = self.left
+            self.twins = [self.left, self.left]
+            self.head = Neuron(2, "linear", rng=random.Random(1))
+
+        def forward(self, a, b):
+            return self.head([p - q for p, q in zip(self.left(a), self.right(b))])
+
+    model = Siamese()
+    assert [name for name, _ in model.named_modules()] == ["", "left", "left.neurons.0", "left.neurons.1", "head"]
+    names = [name for name, _ in model.named_parameters()]
+    assert names == [
+        *[f"left.neurons.{i}.{p}" for i in (0, 1) for p in ("w.0", "w.1", "b")],
+        *["head.w.0", "head.w.1", "head.b"],
+    ]
+    assert model.parameters() == [v for _, v in model.named_parameters()]
+    assert len(set(model.parameters())) == len(model.parameters()) == 9
+    params = model.parameters()
+    opt = SGD(params, lr=0.1)  # it refuses a parameter listed twice
+    before = [p.data for p in params]
+    model([1.0, 2.0], [0.5, -1.0]).backward()
+    opt.step()
+    assert [p.data for p in params] == [b - 0.1 * p.grad for b, p in zip(before, params)]  # one step each
+    clone = Siamese()
+    clone.load_state_dict(model.state_dict())
+    assert clone.state_dict() == model.state_dict()
+
+
+def test_a_parameter_shared_by_two_modules_is_listed_once():
+    class Tied(Module):
+        def __init__(self):
+            self.encoder = Neuron(2, "linear", rng=random.Random(0))
+            self.decoder = Neuron(2, "linear", rng=random.Random(1))
+            self.decoder.w[1] = self.encoder.w[0]  # tied weights
+
+    model = Tied()
+    shared = model.encoder.w[0]
+    named = model.named_parameters()
+    assert [name for name, _ in named] == ["encoder.w.0", "encoder.w.1", "encoder.b", "decoder.w.0", "decoder.b"]
+    assert [v for _, v in named] == model.parameters()
+    assert model.parameters().count(shared) == 1
+    model.zero_grad()
+    (model.encoder([1.0, 2.0]) + model.decoder([3.0, 4.0])).backward()
+    assert shared.grad == 1.0 + 4.0  # both uses add into the one leaf
+    norms = grad_norms(model)  # the shared weight counts once, in the first module that holds it
+    assert norms == {
+        "encoder": pytest.approx(math.hypot(5.0, 2.0, 1.0)),
+        "decoder": pytest.approx(math.hypot(3.0, 1.0)),
+    }

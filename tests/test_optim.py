@@ -136,19 +136,22 @@ def test_bad_parameter_lists(optimizer):
     p = Value(1.0)
     with pytest.raises(ValueError, match=f"{optimizer.__name__}: the parameter list is empty"):
         optimizer([], lr=0.1)
-    with pytest.raises(ValueError, match="parameter 1 is a float, not a Value"):
+    with pytest.raises(TypeError, match="parameter 1 is a float, not a Value"):
         optimizer([p, 2.0], lr=0.1)
     with pytest.raises(ValueError, match=r"parameter 1 .* appears more than once"):
         optimizer([p, p], lr=0.1)
 
 
 @pytest.mark.parametrize("optimizer", [SGD, Adam])
-@pytest.mark.parametrize("lr", [-0.1, math.nan, math.inf, "0.1", None])
-def test_bad_learning_rates(optimizer, lr):
-    with pytest.raises(ValueError, match="lr must be"):
+@pytest.mark.parametrize(
+    ("lr", "error"),
+    [(-0.1, ValueError), (math.nan, ValueError), (math.inf, ValueError), ("0.1", TypeError), (None, TypeError)],
+)
+def test_bad_learning_rates(optimizer, lr, error):
+    with pytest.raises(error, match="lr must be"):
         optimizer([Value(1.0)], lr=lr)
     opt = optimizer([Value(1.0)], lr=0.1)
-    with pytest.raises(ValueError, match="lr must be"):
+    with pytest.raises(error, match="lr must be"):
         opt.lr = lr
     assert opt.lr == 0.1
 
@@ -169,6 +172,10 @@ def test_bad_hyperparameters():
         Adam(p, eps=-1e-8)
     with pytest.raises(ValueError, match="Adam: weight_decay"):
         Adam(p, weight_decay=-0.1)
+    with pytest.raises(TypeError, match="Adam: betas must be a pair of numbers"):
+        Adam(p, betas=0.9)
+    with pytest.raises(TypeError, match=r"Adam: betas\[0\] must be a real number, got str"):
+        Adam(p, betas=("0.9", 0.999))
 
 
 def test_repr():

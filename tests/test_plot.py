@@ -81,6 +81,8 @@ def test_decision_boundary_rejects_bad_input():
         decision_boundary(model, [[1.0, 2.0]], [0, 1])
     with pytest.raises(ValueError, match="resolution"):
         decision_boundary(model, [[1.0, 2.0]], [0], resolution=1)
+    with pytest.raises(TypeError, match="decision_boundary: resolution must be an int >= 2, got float"):
+        decision_boundary(model, [[1.0, 2.0]], [0], resolution=10.0)
 
 
 def test_missing_matplotlib_names_the_extra(monkeypatch):

@@ -9,8 +9,10 @@ import chainrule
 from chainrule import Value, no_grad
 from chainrule.data import make_circles, make_moons, make_spiral
 from chainrule.nn import (
+    LOSSES,
     MLP,
     History,
+    LossSpec,
     Module,
     bce_with_logits,
     clip_grad_norm,
@@ -114,6 +116,27 @@ def test_fit_maps_labels_and_measures_accuracy(loss, outputs, y, given, expected
         assert history.accuracy == [pytest.approx(expected_accuracy)]
 
 
+def test_a_loss_in_the_registry_is_one_fit_knows(monkeypatch):
+    """fit reads everything about a named loss from LOSSES: adding one entry is enough."""
+
+    def l1_loss(preds, targets):
+        return sum(((p - t).relu() + (t - p).relu() for p, t in zip(preds, targets)), Value(0.0)) / len(preds)
+
+    def labels(y, width, where):
+        return [float(v) for v in y]
+
+    monkeypatch.setitem(LOSSES, "l1_loss", LossSpec("l1_loss", l1_loss, labels, lambda t: 1 if t > 0.5 else 0))
+    model = Fixed([[0.5], [-2.0], [3.0]])
+    X, y = [[0], [1], [2]], [1, 0, 0]
+    for loss in ("l1_loss", l1_loss):  # by name, or the function itself
+        history = fit(model, X, y, loss=loss, optimizer=SGD(model.parameters(), lr=0.0), epochs=1, progress=False)
+        assert history.loss == [pytest.approx((0.5 + 2.0 + 3.0) / 3)]
+        assert history.accuracy == [pytest.approx(2 / 3)]  # 3.0 predicts class 1 for a 0
+    wide = MLP(1, [3], seed=0)
+    with pytest.raises(ValueError, match="fit: l1_loss needs a model with 1 output, got 3"):
+        fit(wide, X, y, loss="l1_loss", optimizer=SGD(wide.parameters(), lr=0.1), epochs=1)
+
+
 def test_fit_history_and_full_batch_steps():
     X, y = make_moons(20, seed=0)
     model = MLP(2, [4, 1], seed=0)
@@ -207,16 +230,32 @@ def test_fit_works_without_tqdm(monkeypatch, capsys):
         ({"y": [0, 1, 2, 1]}, r"hinge_loss needs labels 0/1 or -1/\+1, got \[0.0, 1.0, 2.0\]"),
         ({"loss": "bce_with_logits", "y": [0, 2, 1, 0]}, r"bce_with_logits needs labels in \[0, 1\], got 2"),
         ({"loss": "cross_entropy"}, "cross_entropy needs a model with one output per class, got 1 output"),
-        ({"loss": "mse_loss", "y": [0, "1", 0, 1]}, "label '1' of sample 1 is not a number"),
     ],
 )
 def test_fit_rejects_bad_input_before_training(kwargs, message):
+    fit_rejects(kwargs, ValueError, message)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"loss": "mse_loss", "y": [0, "1", 0, 1]}, "label '1' of sample 1 is not a number"),
+        ({"loss": 3}, "loss must be a loss name or a callable, got int"),
+        ({"epochs": 2.0}, "epochs must be a positive int, got float 2.0"),
+        ({"batch_size": "4"}, "batch_size must be a positive int or None, got str '4'"),
+    ],
+)
+def test_fit_rejects_arguments_of_the_wrong_type_before_training(kwargs, message):
+    fit_rejects(kwargs, TypeError, message)
+
+
+def fit_rejects(kwargs, error, message):
     model = MLP(2, [3, 1], seed=0)
     before = model.state_dict()
     args = {"X": [[0.0, 1.0], [1.0, 0.0], [0.0, 0.0], [1.0, 1.0]], "y": [0, 1, 0, 1], "loss": "hinge_loss", "epochs": 1}
     args.update(kwargs)
     X, y = args.pop("X"), args.pop("y")
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(error, match=message):
         fit(model, X, y, optimizer=SGD(model.parameters(), lr=0.5), progress=False, **args)
     assert model.state_dict() == before
 
@@ -228,6 +267,8 @@ def test_fit_rejects_bad_class_indices_and_widths():
         fit(three, X, [0, 3], loss="cross_entropy", optimizer=SGD(three.parameters(), lr=0.1), epochs=1)
     with pytest.raises(ValueError, match="hinge_loss needs a model with 1 output, got 3"):
         fit(three, X, [0, 1], loss="hinge_loss", optimizer=SGD(three.parameters(), lr=0.1), epochs=1)
+    with pytest.raises(TypeError, match=r"label 1\.0 of sample 1 is not a class index 0\.\.2"):
+        fit(three, X, [0, 1.0], loss="cross_entropy", optimizer=SGD(three.parameters(), lr=0.1), epochs=1)
 
 
 # -- clip_grad_norm and grad_norms ----------------------------------------------------------
@@ -254,8 +295,13 @@ def test_clip_grad_norm_does_not_overflow():
 def test_clip_grad_norm_rejects_bad_arguments():
     with pytest.raises(ValueError, match="max_norm must be a number >= 0, got -1"):
         clip_grad_norm([Value(1.0)], -1)
-    with pytest.raises(ValueError, match="parameter 0 is a float"):
+    with pytest.raises(TypeError, match="parameter 0 is a float"):
         clip_grad_norm([1.0], 1.0)
+    with pytest.raises(TypeError, match="max_norm must be a real number, got NoneType"):
+        clip_grad_norm([Value(1.0)], None)
+    p = Value(0.0)
+    p.grad = 1e300
+    assert clip_grad_norm([p], math.inf) == 1e300 and p.grad == 1e300  # an infinite limit never clips
 
 
 @needs_torch

@@ -12,22 +12,36 @@ Both messages name the function, the argument and what was given:
     Traceback (most recent call last):
     ...
     ValueError: MLP: nin must be a positive int, got 0
+
+Two predicates say what counts as a number for all of them: `is_real` (a real number) and
+`is_index` (a whole number), for the callers whose message must say more than a check's,
+such as the position of a bad label in a batch.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Collection
+from typing import TypeVar
 
 __all__ = [
     "finite_real",
+    "instance_of",
+    "int_at_least",
+    "is_index",
     "is_real",
     "nonnegative_int",
     "nonnegative_real",
     "one_of",
     "positive_int",
+    "positive_int_or_none",
+    "positive_real",
     "real",
+    "real_in",
 ]
+
+T = TypeVar("T")
 
 
 def is_real(x: object) -> bool:
@@ -36,6 +50,18 @@ def is_real(x: object) -> bool:
     if isinstance(x, (bool, str, bytes)) or x is None:
         return False
     return hasattr(x, "__float__") and not (hasattr(x, "__len__") or hasattr(x, "__iter__"))
+
+
+def is_index(x: object) -> bool:
+    """True for what chainrule takes as a whole number, such as a class index: an int or any
+    integer with `__index__` (numpy's included); never a bool, a float or a string."""
+    if isinstance(x, bool):
+        return False
+    try:
+        operator.index(x)  # type: ignore[arg-type]  # any object may define __index__
+    except TypeError:
+        return False
+    return True
 
 
 def real(x: object, where: str, name: str) -> float:
@@ -65,6 +91,28 @@ def nonnegative_real(x: object, where: str, name: str, *, finite: bool = True) -
     return value
 
 
+def positive_real(x: object, where: str, name: str) -> float:
+    """`x` as a finite float > 0, such as a step size; nan is refused."""
+    value = real(x, where, name)
+    if not 0.0 < value < math.inf:
+        raise ValueError(f"{where}: {name} must be a finite number > 0, got {x!r}")
+    return value
+
+
+def real_in(x: object, low: float, high: float, where: str, name: str) -> float:
+    """`x` as a float in the half-open interval [low, high); nan is refused.
+
+    >>> real_in(1.0, 0.0, 1.0, "Adam", "betas[0]")
+    Traceback (most recent call last):
+    ...
+    ValueError: Adam: betas[0] must be in [0, 1), got 1.0
+    """
+    value = real(x, where, name)
+    if not low <= value < high:
+        raise ValueError(f"{where}: {name} must be in [{low:g}, {high:g}), got {x!r}")
+    return value
+
+
 def positive_int(x: object, where: str, name: str) -> int:
     """`x` as an int >= 1; TypeError for anything but an int (bools included)."""
     return _int_at_least(x, 1, where, name, "a positive int")
@@ -73,6 +121,29 @@ def positive_int(x: object, where: str, name: str) -> int:
 def nonnegative_int(x: object, where: str, name: str) -> int:
     """`x` as an int >= 0; TypeError for anything but an int (bools included)."""
     return _int_at_least(x, 0, where, name, "an int >= 0")
+
+
+def int_at_least(x: object, low: int, where: str, name: str) -> int:
+    """`x` as an int >= `low`; TypeError for anything but an int (bools included)."""
+    return _int_at_least(x, low, where, name, f"an int >= {low}")
+
+
+def positive_int_or_none(x: object, where: str, name: str) -> int | None:
+    """`x` when it is None or an int >= 1: an optional size, such as a batch size."""
+    return None if x is None else _int_at_least(x, 1, where, name, "a positive int or None")
+
+
+def instance_of(x: object, cls: type[T], where: str, name: str) -> T:
+    """`x` when it is an instance of `cls` (or of a subclass); TypeError naming both types otherwise.
+
+    >>> instance_of(2.0, int, "SGD", "parameter 1")
+    Traceback (most recent call last):
+    ...
+    TypeError: SGD: parameter 1 is a float, not an int
+    """
+    if not isinstance(x, cls):
+        raise TypeError(f"{where}: {name} is {_a(type(x).__name__)}, not {_a(cls.__name__)}")
+    return x
 
 
 def one_of(x: object, choices: Collection[str], where: str, name: str) -> str:
@@ -96,6 +167,10 @@ def _given(x: object) -> str:
     """How a message shows a value it refuses: its type, and its repr when that is short."""
     text = repr(x)
     return f"{type(x).__name__} {text}" if len(text) <= 40 else type(x).__name__
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in tuple("aeiouAEIOU") else "a ") + noun
 
 
 def _listed(choices: Collection[str]) -> str:

@@ -1,7 +1,8 @@
 """Neural networks on top of the engine, laid out as `torch.nn` is:
 
 - `chainrule.nn.modules`: `Module`, `Neuron`, `Layer`, `MLP`;
-- `chainrule.nn.losses`: `mse_loss`, `hinge_loss`, `bce_with_logits`, `cross_entropy`;
+- `chainrule.nn.losses`: `mse_loss`, `hinge_loss`, `bce_with_logits`, `cross_entropy`,
+  and `LOSSES`, what `fit` knows of each (a `LossSpec`), with `predicted_class`;
 - `chainrule.nn.training`: `fit`, `History`, `clip_grad_norm`, `grad_norms`.
 
 Everything is offered here, as `chainrule.nn.X`.
@@ -14,15 +15,17 @@ Everything is offered here, as `chainrule.nn.X`.
     1
 """
 
-from .losses import bce_with_logits, cross_entropy, hinge_loss, mse_loss
+from .losses import LOSSES, LossSpec, bce_with_logits, cross_entropy, hinge_loss, mse_loss, predicted_class
 from .modules import ACTIVATIONS, MLP, Layer, Module, Neuron
-from .training import History, clip_grad_norm, fit, grad_norms, predicted_class
+from .training import History, clip_grad_norm, fit, grad_norms
 
 __all__ = [
     "ACTIVATIONS",
+    "LOSSES",
     "MLP",
     "History",
     "Layer",
+    "LossSpec",
     "Module",
     "Neuron",
     "bce_with_logits",

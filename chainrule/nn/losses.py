@@ -11,17 +11,31 @@ from the engine's primitives, so their gradients are the engine's.
 
 A batch must not be empty, and its predictions and targets must have the same
 length; otherwise these raise ValueError naming both lengths.
+
+`LOSSES` holds, for each loss by name, what `fit` needs to know about it beside the
+function (a `LossSpec`): how the datasets' labels become its targets, and when a sample
+counts as correct. A new loss is a function here and one entry there.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from ..engine import Number, Value, logsumexp
-from ..engine.checks import is_real
+from ..engine.checks import is_index, is_real, real
 
-__all__ = ["bce_with_logits", "cross_entropy", "hinge_loss", "mse_loss"]
+__all__ = [
+    "LOSSES",
+    "LossSpec",
+    "bce_with_logits",
+    "cross_entropy",
+    "hinge_loss",
+    "mse_loss",
+    "predicted_class",
+]
 
 
 def mse_loss(preds: Sequence[Value | Number], targets: Sequence[Value | Number]) -> Value:
@@ -93,8 +107,8 @@ def cross_entropy(logits: Sequence[Sequence[Value | Number]], targets: Sequence[
         >>> round(cross_entropy([[Value(0.0), Value(0.0)]], [1]).data, 6)  # log 2
         0.693147
 
-    Raises ValueError for rows of different lengths, and for a target that is not
-    a class index of the row, naming it and its position.
+    Raises ValueError for rows of different lengths and for a target out of range,
+    TypeError for a target that is not an int; each names the target and its position.
     """
     _check_batch("cross_entropy", logits, targets)
     classes = len(logits[0])
@@ -102,17 +116,117 @@ def cross_entropy(logits: Sequence[Sequence[Value | Number]], targets: Sequence[
     for i, (row, t) in enumerate(zip(logits, targets)):
         if len(row) != classes:
             raise ValueError(f"cross_entropy: row {i} has {len(row)} logits, row 0 has {classes}")
-        if isinstance(t, bool):
-            raise ValueError(f"cross_entropy: target at position {i} must be a class index, got {t!r}")
-        try:
-            index = operator.index(t)
-        except TypeError:
-            raise ValueError(f"cross_entropy: target at position {i} must be a class index, got {t!r}") from None
+        if not is_index(t):
+            raise TypeError(f"cross_entropy: target at position {i} must be a class index, got {t!r}")
+        index = operator.index(t)
         if not 0 <= index < classes:
             raise ValueError(f"cross_entropy: target {index} at position {i} is out of range for {classes} classes")
         values = [_value(v, "cross_entropy", i) for v in row]
         terms.append(logsumexp(values) - values[index])
     return _mean(terms)
+
+
+def predicted_class(outputs: Sequence[Value]) -> int:
+    """The class a model's outputs for one sample predict: for one output (a score or a
+    logit) 1 when it is > 0 and 0 otherwise; for k outputs the index of the largest, the
+    first on ties (as torch.argmax)."""
+    if len(outputs) == 1:
+        return 1 if outputs[0].data > 0.0 else 0
+    best = 0
+    for k in range(1, len(outputs)):
+        if outputs[k].data > outputs[best].data:
+            best = k
+    return best
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    """A named loss and what `fit` needs to know about it (see the table in `fit`).
+
+    - `name`: the name `fit` knows it by, its function's name.
+    - `fn`: the loss, `fn(predictions, targets) -> Value`.
+    - `labels(y, width, where)`: the dataset's labels `y` as the loss's targets, for a
+      model with `width` outputs; TypeError for a label of the wrong type, ValueError
+      for one the loss cannot take, each message starting with `where`.
+    - `target_class(target)`: the class a target stands for; a sample is correct when
+      its `predicted_class` is that class. None when the loss has no accuracy.
+    - `rows`: True when it takes each sample's row of k outputs (one logit per class,
+      k >= 2), False when it takes the sample's one output.
+    """
+
+    name: str
+    fn: Callable[..., Value]
+    labels: Callable[[Sequence[Any], int, str], list[Any]]
+    target_class: Callable[[Any], int] | None
+    rows: bool = False
+
+    def __call__(self, outputs: Sequence[Sequence[Value]], targets: Sequence[Any]) -> Value:
+        """The loss of a batch given the model's outputs, one list of Values per sample."""
+        return self.fn(outputs if self.rows else [out[0] for out in outputs], targets)
+
+    def targets(self, y: Sequence[Any], width: int, where: str = "fit") -> list[Any]:
+        """The labels `y` as this loss takes them, for a model with `width` outputs."""
+        if self.rows and width < 2:
+            raise ValueError(f"{where}: {self.name} needs a model with one output per class, got {width} output")
+        if not self.rows and width != 1:
+            raise ValueError(f"{where}: {self.name} needs a model with 1 output, got {width}")
+        return self.labels(y, width, where)
+
+    def correct(self, outputs: Sequence[Sequence[Value]], targets: Sequence[Any]) -> int:
+        """How many samples of a batch the outputs classify correctly (0 without a rule)."""
+        rule = self.target_class
+        if rule is None:
+            return 0
+        return sum(predicted_class(out) == rule(t) for out, t in zip(outputs, targets))
+
+
+def _class_indices(y: Sequence[Any], width: int, where: str) -> list[int]:
+    indices = []
+    for i, label in enumerate(y):
+        whole = is_index(label)
+        if not whole or not 0 <= operator.index(label) < width:
+            error = ValueError if whole else TypeError
+            raise error(f"{where}: label {label!r} of sample {i} is not a class index 0..{width - 1}")
+        indices.append(operator.index(label))
+    return indices
+
+
+def _floats(y: Sequence[Any], width: int, where: str) -> list[float]:
+    for i, label in enumerate(y):
+        if not is_real(label):
+            raise TypeError(f"{where}: label {label!r} of sample {i} is not a number")
+    return [float(label) for label in y]
+
+
+def _signs(y: Sequence[Any], width: int, where: str) -> list[float]:
+    values = _floats(y, width, where)
+    kinds = set(values)
+    if kinds <= {0.0, 1.0}:
+        return [2.0 * v - 1.0 for v in values]
+    if not kinds <= {-1.0, 1.0}:
+        raise ValueError(f"{where}: hinge_loss needs labels 0/1 or -1/+1, got {sorted(kinds)}")
+    return values
+
+
+def _probabilities(y: Sequence[Any], width: int, where: str) -> list[float]:
+    values = _floats(y, width, where)
+    for i, v in enumerate(values):
+        if not 0.0 <= v <= 1.0:
+            raise ValueError(f"{where}: bce_with_logits needs labels in [0, 1], got {y[i]!r} for sample {i}")
+    return values
+
+
+# A score or a logit > 0 predicts class 1 (`predicted_class`), so a sample is correct
+# when its label says class 1 exactly then: a +1 for hinge_loss, a target >= 0.5 for bce.
+LOSSES: dict[str, LossSpec] = {
+    spec.name: spec
+    for spec in [
+        LossSpec("mse_loss", mse_loss, _floats, None),
+        LossSpec("hinge_loss", hinge_loss, _signs, lambda t: 1 if t > 0.0 else 0),
+        LossSpec("bce_with_logits", bce_with_logits, _probabilities, lambda t: 1 if t >= 0.5 else 0),
+        LossSpec("cross_entropy", cross_entropy, _class_indices, int, rows=True),
+    ]
+}
 
 
 def _check_batch(op: str, preds: Sequence[object], targets: Sequence[object]) -> None:
@@ -130,9 +244,7 @@ def _mean(terms: list[Value]) -> Value:
 
 
 def _number(x: object, op: str, i: int) -> float:
-    if not is_real(x):
-        raise TypeError(f"{op}: target at position {i} must be a real number, got {type(x).__name__} {x!r}")
-    return float(x)  # type: ignore[arg-type]
+    return real(x, op, f"target at position {i}")
 
 
 def _target(x: Value | Number, op: str, i: int) -> Value | float:

@@ -24,6 +24,7 @@ from itertools import repeat
 from typing import Any, cast
 
 from ..engine import Number, Value, enter_scope, linear, restore_scope
+from ..engine.checks import one_of, positive_int, real
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
 
@@ -68,26 +69,42 @@ class Module:
                     if isinstance(item, Module):
                         yield f"{name}.{i}", item
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """(dotted name, module) for this module ('' or `prefix`) and every one below it."""
+    def named_modules(self, memo: set[Module] | None = None, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """(dotted name, module) for this module ('' or `prefix`) and every one below it.
+
+        Each module comes once, under the first name that reaches it, as in torch: a
+        sub-module held by two attributes is one module, with one set of parameters.
+        `memo` holds the modules already listed; callers leave it out.
+        """
+        if memo is None:
+            memo = set()
+        if self in memo:
+            return
+        memo.add(self)
         yield prefix, self
         for name, child in self.named_children():
-            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+            yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name)
 
     def named_parameters(self) -> list[tuple[str, Value]]:
-        """(dotted name, Value) for every parameter, in a stable order."""
-        out = []
+        """(dotted name, Value) for every parameter, in a stable order.
+
+        A parameter shared by two modules comes once, under its first name, as in torch,
+        so an optimizer given `parameters()` updates it once per step.
+        """
+        names: dict[Value, str] = {}
         for prefix, module in self.named_modules():
             dot = f"{prefix}." if prefix else ""
             for name, attr in vars(module).items():
                 if isinstance(attr, Value):
-                    out.append((dot + name, attr))
+                    names.setdefault(attr, dot + name)
                 elif isinstance(attr, list):
-                    out.extend((f"{dot}{name}.{i}", v) for i, v in enumerate(attr) if isinstance(v, Value))
-        return out
+                    for i, v in enumerate(attr):
+                        if isinstance(v, Value):
+                            names.setdefault(v, f"{dot}{name}.{i}")
+        return [(name, v) for v, name in names.items()]
 
     def parameters(self) -> list[Value]:
-        """Every parameter, in the order of `named_parameters()`."""
+        """Every parameter, once each, in the order of `named_parameters()`."""
         # The same walk without building a dotted name per parameter: a training
         # loop calls this several times per step.
         out: list[Value] = []
@@ -97,7 +114,7 @@ class Module:
                     out.append(attr)
                 elif isinstance(attr, list):
                     out.extend([v for v in attr if isinstance(v, Value)])
-        return out
+        return list(dict.fromkeys(out))  # a shared parameter once, where it first comes; cheap, in C
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0. Call it before each backward: leaves accumulate."""
@@ -111,7 +128,7 @@ class Module:
     def load_state_dict(self, state: dict[str, float]) -> None:
         """Set every parameter from `state`, which must have exactly this model's names.
 
-        Raises KeyError naming the missing or unexpected keys, or ValueError naming
+        Raises KeyError naming the missing or unexpected keys, or TypeError naming
         a key whose value is not a real number; the model is unchanged then.
         """
         params = dict(self.named_parameters())
@@ -121,11 +138,7 @@ class Module:
             raise KeyError(
                 f"load_state_dict for {type(self).__name__}: missing keys {missing}, unexpected keys {unexpected}"
             )
-        values = {}
-        for name, x in state.items():
-            if isinstance(x, bool) or not isinstance(x, (int, float)):
-                raise ValueError(f"load_state_dict: {name!r} must be a real number, got {type(x).__name__} {x!r}")
-            values[name] = float(x)
+        values = {name: real(x, "load_state_dict", repr(name)) for name, x in state.items()}
         for name, v in params.items():
             v.data = values[name]
 
@@ -174,10 +187,8 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, activation: str = "relu", rng: random.Random | None = None) -> None:
-        if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
-            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"Neuron: activation must be one of {ACTIVATIONS}, got {activation!r}")
+        positive_int(nin, "Neuron", "nin")
+        one_of(activation, ACTIVATIONS, "Neuron", "activation")
         rng = rng if rng is not None else random.Random()
         std = _init_std(nin, activation)
         self.w = [Value(rng.gauss(0.0, std), f"w{i}") for i in range(nin)]
@@ -202,8 +213,8 @@ class Layer(Module):
     """`nout` Neurons reading the same inputs; returns a list of `nout` Values (always a list)."""
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", rng: random.Random | None = None) -> None:
-        if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
-            raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
+        positive_int(nin, "Layer", "nin")
+        positive_int(nout, "Layer", "nout")
         rng = rng if rng is not None else random.Random()
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
         self.nin, self.nout, self.activation = nin, nout, activation
@@ -247,8 +258,14 @@ class MLP(Module):
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", seed: int | None = None) -> None:
+        positive_int(nin, "MLP", "nin")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
+            raise TypeError(f"MLP: nouts must be a list of layer sizes, got {type(nouts).__name__}")
         if not nouts:
             raise ValueError("MLP: nouts must list at least one layer size")
+        for i, size in enumerate(nouts):
+            positive_int(size, "MLP", f"nouts[{i}]")
+        one_of(activation, ACTIVATIONS, "MLP", "activation")  # with one layer no Neuron would check it
         rng = random.Random(seed)
         sizes = [nin, *nouts]
         self.layers = [

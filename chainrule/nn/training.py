@@ -16,7 +16,6 @@ These are documented (and imported) from `chainrule.nn`.
 from __future__ import annotations
 
 import math
-import operator
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -24,22 +23,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Number, Value, no_grad
-from ..engine.checks import is_real
+from ..engine.checks import instance_of, nonnegative_real, positive_int, positive_int_or_none
 from ..optim import Optimizer
-from .losses import bce_with_logits, cross_entropy, hinge_loss, mse_loss
+from .losses import LOSSES, LossSpec, predicted_class
 from .modules import Module
 
+# predicted_class lives with the losses' accuracy rules; it is offered here as before.
 __all__ = ["History", "clip_grad_norm", "fit", "grad_norms", "predicted_class"]
 
-# The losses `fit` knows by name: it maps the labels for them and measures accuracy.
-_LOSSES: dict[str, Callable[..., Value]] = {
-    "mse_loss": mse_loss,
-    "hinge_loss": hinge_loss,
-    "bce_with_logits": bce_with_logits,
-    "cross_entropy": cross_entropy,
-}
-
 LossFn = Callable[[list[list[Value]], list[Any]], Value]
+"""What `fit` takes as a custom loss: the batch's outputs (one list per sample) and labels."""
 
 
 def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
@@ -58,12 +51,10 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     """
     params = list(params)
     for i, p in enumerate(params):
-        if not isinstance(p, Value):
-            raise ValueError(f"clip_grad_norm: parameter {i} is a {type(p).__name__}, not a Value")
-    if not is_real(max_norm) or not float(max_norm) >= 0.0:
-        raise ValueError(f"clip_grad_norm: max_norm must be a number >= 0, got {max_norm!r}")
+        instance_of(p, Value, "clip_grad_norm", f"parameter {i}")
+    limit = nonnegative_real(max_norm, "clip_grad_norm", "max_norm", finite=False)  # inf: never clip
     total = math.hypot(*(p.grad for p in params))  # hypot: no overflow from squaring huge grads
-    scale = float(max_norm) / (total + 1e-6)
+    scale = limit / (total + 1e-6)
     if scale < 1.0:
         for p in params:
             p.grad *= scale
@@ -85,6 +76,7 @@ def grad_norms(model: Module) -> dict[str, float]:
         >>> list(grad_norms(model))
         ['layers.0', 'layers.1', 'layers.2']
     """
+    instance_of(model, Module, "grad_norms", "model")
     children = {name for name, _ in model.named_children()}
     grads: dict[str, list[float]] = {}
     for name, p in model.named_parameters():
@@ -163,81 +155,38 @@ def fit(
 
     A progress bar (tqdm: a widget in Jupyter, text in a terminal) shows the
     epoch, loss and accuracy; `progress=False`, or tqdm not being installed,
-    turns it off. The labels and sample sizes are checked before training
-    starts, so bad input raises ValueError with the model untouched.
+    turns it off. The arguments, labels and sample sizes are checked before
+    training starts, so bad input raises ValueError (TypeError for a value of the
+    wrong type) with the model untouched.
     """
-    loss_fn, named = _resolve_loss(loss)
-    n = _check_data(X, y)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
-    if named is not None:
+    loss_fn, spec = _resolve_loss(loss)
+    _check_arguments(X, y, epochs, batch_size)
+    if spec is None:
+        targets = list(y)
+    else:
         with no_grad():
             width = len(model(X[0]))
-        targets = _targets(named, y, width)
-    else:
-        targets = list(y)
-
-    order = list(range(n))
-    rng = random.Random(seed)
-    size = n if batch_size is None else batch_size
-    history = History(accuracy=None if named in (None, "mse_loss") else [])
-    bar = _progress_bar(epochs) if progress else None
-    start = time.perf_counter()
-    try:
-        for _ in range(epochs):
-            if batch_size is not None:
-                rng.shuffle(order)
-            total, correct = 0.0, 0
-            for first in range(0, n, size):
-                batch = order[first : first + size]
-                outputs = [model(X[i]) for i in batch]
-                labels = [targets[i] for i in batch]
-                batch_loss = loss_fn(outputs, labels)
-                optimizer.zero_grad()
-                batch_loss.backward()
-                optimizer.step()
-                total += batch_loss.data * len(batch)
-                if named is not None:
-                    correct += _count_correct(named, outputs, labels)
-            history.loss.append(total / n)
-            if history.accuracy is not None:
-                history.accuracy.append(correct / n)
-            history.grad_norms.append(grad_norms(model))
-            if bar is not None:
-                postfix = {"loss": f"{history.loss[-1]:.4g}"}
-                if history.accuracy is not None:
-                    postfix["accuracy"] = f"{history.accuracy[-1]:.3f}"
-                bar.set_postfix(postfix, refresh=False)
-                bar.update(1)
-    finally:
-        history.wall_time = time.perf_counter() - start
-        if bar is not None:
-            bar.close()
-    return history
+        targets = spec.targets(y, width, "fit")
+    count = None if spec is None or spec.target_class is None else spec.correct
+    return _Training(model, X, targets, loss_fn, optimizer, count).run(epochs, batch_size, seed, progress)
 
 
-def _resolve_loss(loss: str | LossFn) -> tuple[LossFn, str | None]:
-    """The loss as fit calls it, and its name when it is one of ours."""
+def _resolve_loss(loss: str | LossFn) -> tuple[LossFn, LossSpec | None]:
+    """The loss as fit calls it, and its entry in `LOSSES` when it is one of those."""
     if isinstance(loss, str):
-        if loss not in _LOSSES:
-            raise ValueError(f"fit: unknown loss {loss!r}; the named losses are {sorted(_LOSSES)}")
-        name = loss
-    elif not callable(loss):
-        raise ValueError(f"fit: loss must be a loss name or a callable, got {type(loss).__name__}")
-    else:
-        matches = [key for key, fn in _LOSSES.items() if fn is loss]
-        if not matches:
-            return loss, None
-        name = matches[0]
-    fn = _LOSSES[name]
-    if name == "cross_entropy":
-        return (lambda outputs, labels: fn(outputs, labels)), name
-    return (lambda outputs, labels: fn([out[0] for out in outputs], labels)), name
+        if loss not in LOSSES:
+            raise ValueError(f"fit: unknown loss {loss!r}; the named losses are {sorted(LOSSES)}")
+        return LOSSES[loss], LOSSES[loss]
+    if not callable(loss):
+        raise TypeError(f"fit: loss must be a loss name or a callable, got {type(loss).__name__}")
+    spec = next((spec for spec in LOSSES.values() if spec.fn is loss), None)
+    return (loss, None) if spec is None else (spec, spec)
 
 
-def _check_data(samples: Sequence[Sequence[Number]], y: Sequence[Any]) -> int:
+def _check_arguments(
+    samples: Sequence[Sequence[Number]], y: Sequence[Any], epochs: int, batch_size: int | None
+) -> None:
+    """Everything `fit` can check without running the model; the labels come after."""
     if len(samples) != len(y):
         raise ValueError(f"fit: {len(samples)} samples in X but {len(y)} labels in y")
     if not samples:
@@ -246,70 +195,70 @@ def _check_data(samples: Sequence[Sequence[Number]], y: Sequence[Any]) -> int:
     for i, row in enumerate(samples):
         if len(row) != width:
             raise ValueError(f"fit: sample {i} has {len(row)} features, sample 0 has {width}")
-    return len(samples)
+    positive_int(epochs, "fit", "epochs")
+    positive_int_or_none(batch_size, "fit", "batch_size")
 
 
-def _targets(name: str, y: Sequence[Any], width: int) -> list[Any]:
-    """The labels `y` as the named loss takes them (see the table in `fit`)."""
-    if name == "cross_entropy":
-        if width < 2:
-            raise ValueError(f"fit: cross_entropy needs a model with one output per class, got {width} output")
-        indices = []
-        for i, label in enumerate(y):
-            try:
-                index = -1 if isinstance(label, bool) else operator.index(label)
-            except TypeError:
-                index = -1
-            if not 0 <= index < width:
-                raise ValueError(f"fit: label {label!r} of sample {i} is not a class index 0..{width - 1}")
-            indices.append(index)
-        return indices
-    if width != 1:
-        raise ValueError(f"fit: {name} needs a model with 1 output, got {width}")
-    values = []
-    for i, label in enumerate(y):
-        if not is_real(label):
-            raise ValueError(f"fit: label {label!r} of sample {i} is not a number")
-        values.append(float(label))
-    if name == "hinge_loss":
-        kinds = set(values)
-        if kinds <= {0.0, 1.0}:
-            return [2.0 * v - 1.0 for v in values]
-        if not kinds <= {-1.0, 1.0}:
-            raise ValueError(f"fit: hinge_loss needs labels 0/1 or -1/+1, got {sorted(kinds)}")
-    if name == "bce_with_logits":
-        for i, v in enumerate(values):
-            if not 0.0 <= v <= 1.0:
-                raise ValueError(f"fit: bce_with_logits needs labels in [0, 1], got {y[i]!r} for sample {i}")
-    return values
+@dataclass
+class _Training:
+    """One call of `fit`, its arguments checked: the epoch loop and what it records."""
+
+    model: Module
+    samples: Sequence[Sequence[Number]]
+    targets: list[Any]
+    loss_fn: LossFn
+    optimizer: Optimizer
+    count: Callable[[list[list[Value]], list[Any]], int] | None  # None: the loss defines no accuracy
+
+    def run(self, epochs: int, batch_size: int | None, seed: int | None, progress: bool) -> History:
+        """Train for `epochs` passes (in shuffled batches of `batch_size`, unless None)."""
+        n = len(self.samples)
+        order, rng = list(range(n)), random.Random(seed)
+        size = n if batch_size is None else batch_size
+        history = History(accuracy=None if self.count is None else [])
+        bar = _progress_bar(epochs) if progress else None
+        start = time.perf_counter()
+        try:
+            for _ in range(epochs):
+                if batch_size is not None:
+                    rng.shuffle(order)  # in place: each epoch shuffles the last one's order
+                total, correct = self.epoch([order[first : first + size] for first in range(0, n, size)])
+                history.loss.append(total / n)
+                if history.accuracy is not None:
+                    history.accuracy.append(correct / n)
+                history.grad_norms.append(grad_norms(self.model))
+                _show_progress(bar, history)
+        finally:
+            history.wall_time = time.perf_counter() - start
+            if bar is not None:
+                bar.close()
+        return history
+
+    def epoch(self, batches: list[list[int]]) -> tuple[float, int]:
+        """One step per batch; the loss summed over the samples, and how many were correct."""
+        total, correct = 0.0, 0
+        for batch in batches:
+            outputs = [self.model(self.samples[i]) for i in batch]
+            labels = [self.targets[i] for i in batch]
+            batch_loss = self.loss_fn(outputs, labels)
+            self.optimizer.zero_grad()
+            batch_loss.backward()
+            self.optimizer.step()
+            total += batch_loss.data * len(batch)
+            if self.count is not None:
+                correct += self.count(outputs, labels)
+        return total, correct
 
 
-def _count_correct(name: str, outputs: list[list[Value]], labels: list[Any]) -> int:
-    if name == "cross_entropy":
-        return sum(_argmax(out) == t for out, t in zip(outputs, labels))
-    if name == "hinge_loss":
-        return sum((out[0].data > 0.0) == (t > 0.0) for out, t in zip(outputs, labels))
-    if name == "bce_with_logits":
-        return sum((out[0].data > 0.0) == (t >= 0.5) for out, t in zip(outputs, labels))
-    return 0
-
-
-def predicted_class(outputs: Sequence[Value]) -> int:
-    """The class a model's outputs for one sample predict: for one output (a score or a
-    logit) 1 when it is > 0 and 0 otherwise; for k outputs the index of the largest, the
-    first on ties (as torch.argmax)."""
-    if len(outputs) == 1:
-        return 1 if outputs[0].data > 0.0 else 0
-    return _argmax(outputs)
-
-
-def _argmax(values: Sequence[Value]) -> int:
-    """The index of the largest value, the first on ties (as torch.argmax)."""
-    best = 0
-    for k in range(1, len(values)):
-        if values[k].data > values[best].data:
-            best = k
-    return best
+def _show_progress(bar: Any, history: History) -> None:
+    """Move the bar on by the epoch just recorded, showing its loss and accuracy."""
+    if bar is None:
+        return
+    postfix = {"loss": f"{history.loss[-1]:.4g}"}
+    if history.accuracy is not None:
+        postfix["accuracy"] = f"{history.accuracy[-1]:.3f}"
+    bar.set_postfix(postfix, refresh=False)
+    bar.update(1)
 
 
 def _progress_bar(epochs: int) -> Any:
