@@ -1,5 +1,6 @@
 """Training end to end: micrograd's demo, fit with each loss, clipping, gradient norms, bad input."""
 
+import gc
 import math
 import sys
 
@@ -16,6 +17,7 @@ from chainrule.nn import (
     Module,
     bce_with_logits,
     clip_grad_norm,
+    collector_paused,
     cross_entropy,
     fit,
     grad_norms,
@@ -350,3 +352,76 @@ def test_public_homes():
         assert name in chainrule.__all__ and getattr(chainrule, name).__name__ == f"chainrule.{name}"
     for name in ("fit", "History", "clip_grad_norm", "grad_norms", "mse_loss", "hinge_loss", "bce_with_logits"):
         assert name in chainrule.nn.__all__
+
+
+def _loss_seeing_the_collector(seen):
+    """A custom loss that records whether the cyclic collector runs while fit's step does."""
+
+    def loss(outputs, labels):
+        seen.append(gc.isenabled())
+        return mse_loss([out[0] for out in outputs], labels)
+
+    return loss
+
+
+def test_fit_pauses_the_collector_in_each_step_and_restores_it():
+    X, y = make_moons(20, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    seen = []
+    assert gc.isenabled()
+    fit(model, X, y, loss=_loss_seeing_the_collector(seen), optimizer=SGD(model.parameters(), lr=0.1), epochs=3,
+        batch_size=10, progress=False)  # fmt: skip
+    assert seen == [False] * 6 and gc.isenabled()
+
+
+def test_fit_leaves_a_disabled_collector_disabled():
+    X, y = make_moons(20, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    seen = []
+    gc.disable()
+    try:
+        fit(model, X, y, loss=_loss_seeing_the_collector(seen), optimizer=SGD(model.parameters(), lr=0.1), epochs=2,
+            progress=False)  # fmt: skip
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_fit_restores_the_collector_when_a_step_fails():
+    X, y = make_moons(20, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+
+    def failing(outputs, labels):
+        raise RuntimeError("a loss that fails")
+
+    with pytest.raises(RuntimeError, match="a loss that fails"):
+        fit(model, X, y, loss=failing, optimizer=SGD(model.parameters(), lr=0.1), epochs=2, progress=False)
+    assert gc.isenabled()
+
+
+def test_collector_paused_restores_what_it_found():
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block found it off, and left it off
+    assert gc.isenabled()
+    with pytest.raises(KeyError), collector_paused():
+        raise KeyError("boom")
+    assert gc.isenabled()
+
+
+def test_fit_trains_the_same_with_and_without_the_pause(monkeypatch):
+    """The pause changes when memory is reclaimed, never a number: same losses, same weights."""
+    from chainrule.nn import training
+
+    def run():
+        X, y = make_moons(40, seed=1)
+        model = MLP(2, [8, 8, 1], seed=3)
+        history = fit(model, X, y, loss="hinge_loss", optimizer=Adam(model.parameters(), lr=0.05), epochs=5,
+                      progress=False)  # fmt: skip
+        return history.loss, model.state_dict()
+
+    paused = run()
+    monkeypatch.setattr(training, "_PAUSE_COLLECTOR", False)
+    assert run() == paused

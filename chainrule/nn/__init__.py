@@ -17,7 +17,7 @@ Everything is offered here, as `chainrule.nn.X`.
 
 from .losses import LOSSES, LossSpec, bce_with_logits, cross_entropy, hinge_loss, mse_loss, predicted_class
 from .modules import ACTIVATIONS, MLP, Layer, Module, Neuron
-from .training import History, clip_grad_norm, fit, grad_norms
+from .training import History, clip_grad_norm, collector_paused, fit, grad_norms
 
 __all__ = [
     "ACTIVATIONS",
@@ -30,6 +30,7 @@ __all__ = [
     "Neuron",
     "bce_with_logits",
     "clip_grad_norm",
+    "collector_paused",
     "cross_entropy",
     "fit",
     "grad_norms",
