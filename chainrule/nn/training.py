@@ -247,17 +247,24 @@ class _Training:
         """One step per batch; the loss summed over the samples, and how many were correct."""
         total, correct = 0.0, 0
         for batch in batches:
+            # The step's graph is freed when `step` returns, while the collector is still
+            # paused: once it runs again, it finds none of that graph left to walk.
             with collector_paused() if _PAUSE_COLLECTOR else nullcontext():
-                outputs = [self.model(self.samples[i]) for i in batch]
-                labels = [self.targets[i] for i in batch]
-                batch_loss = self.loss_fn(outputs, labels)
-                self.optimizer.zero_grad()
-                batch_loss.backward()
-                self.optimizer.step()
-            total += batch_loss.data * len(batch)
-            if self.count is not None:
-                correct += self.count(outputs, labels)
+                loss, right = self.step(batch)
+            total += loss * len(batch)
+            correct += right
         return total, correct
+
+    def step(self, batch: list[int]) -> tuple[float, int]:
+        """One training step on the samples `batch`: forward, loss, zero_grad, backward,
+        update. Returns the loss and how many samples the outputs classified correctly."""
+        outputs = [self.model(self.samples[i]) for i in batch]
+        labels = [self.targets[i] for i in batch]
+        batch_loss = self.loss_fn(outputs, labels)
+        self.optimizer.zero_grad()
+        batch_loss.backward()
+        self.optimizer.step()
+        return batch_loss.data, 0 if self.count is None else self.count(outputs, labels)
 
 
 @contextmanager
