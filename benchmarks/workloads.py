@@ -23,6 +23,7 @@ Workloads:
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import random
@@ -260,6 +261,8 @@ W1 = {
 W1_POINTS = (20, 50, 80)
 # Fast engines repeat the points, from fresh models, to gather enough samples.
 W1_REPEATS = {"chainrule": 4, "chainrule-binary": 1, "micrograd": 1, "floats": 20, "torch": 20}
+W4_EPOCHS = 20
+FITMEM_EPOCHS = 100
 
 
 def weights_after(steps: int) -> Any:
@@ -274,15 +277,22 @@ def weights_after(steps: int) -> Any:
 def run_w1(engine: str) -> dict[str, Any]:
     """Seconds for step `point` of the demo, from the weights after `point` steps, at each
     point: same weights, same data and same step for every engine. One untimed step on
-    a throwaway model first takes first-call costs out of the timings."""
+    a throwaway model first takes first-call costs out of the timings. An engine named
+    `...-gcoff` is that engine with the step wrapped in gc.disable() / gc.enable(), as a
+    user's own loop can be."""
+    name, gc_off = engine.removesuffix("-gcoff"), engine.endswith("-gcoff")
     start_weights = {point: weights_after(point) for point in W1_POINTS}
-    W1[engine](initial_weights())(0)
+    W1[name](initial_weights())(0)
     times = []
-    for _ in range(W1_REPEATS[engine]):
+    for _ in range(W1_REPEATS[name]):
         for point in W1_POINTS:
-            step = W1[engine](start_weights[point])
+            step = W1[name](start_weights[point])
             start = time.perf_counter()
+            if gc_off:
+                gc.disable()
             step(point)
+            if gc_off:
+                gc.enable()
             times.append(time.perf_counter() - start)
     return {"samples": times}
 
@@ -350,6 +360,10 @@ def dag_depth(n_leaves: int, program: list[Any]) -> int:
 
 
 def run_w2(engine: str, n_ops: int = W2_OPS) -> dict[str, Any]:
+    """Forward and backward of the random DAG; `...-gcoff` engines run with the collector off."""
+    if engine.endswith("-gcoff"):
+        gc.disable()
+        engine = engine.removesuffix("-gcoff")
     leaves, program = random_dag(n_ops, W2_SEED)
     if engine == "micrograd":
         from micrograd.engine import Value
@@ -425,6 +439,72 @@ def run_memory(engine: str) -> dict[str, Any]:
     return {"samples": [peak]}
 
 
+# -- W4: fit itself, and its memory ---------------------------------------------------------
+
+
+def chainrule_fit(model: Any, epochs: int, pause: bool = True) -> Any:
+    """chainrule's `fit` on the demo's moons, hinge loss, full batch, plain SGD; with
+    `pause=False`, the same fit with its collector pause switched off (a benchmark-only
+    switch, not an option of fit)."""
+    from chainrule.nn import fit, training
+    from chainrule.optim import SGD
+
+    xs, y = moons()
+    training._PAUSE_COLLECTOR = pause
+    optimizer = SGD(model.parameters(), lr=0.05)
+    return fit(model, xs, y, loss="hinge_loss", optimizer=optimizer, epochs=epochs, progress=False)
+
+
+def run_w4(engine: str) -> dict[str, Any]:
+    """Seconds for W4_EPOCHS full-batch epochs of training MLP(2, [16, 16, 1]) on the 100 moons
+    points from the demo's weights: chainrule's `fit` with and without its collector pause,
+    and micrograd's demo loop (its step as the notebook writes it, loss with L2) for as
+    many steps."""
+    if engine == "micrograd":
+        step = w1_micrograd(initial_weights())
+        start = time.perf_counter()
+        for k in range(W4_EPOCHS):
+            step(k)
+        return {"samples": [time.perf_counter() - start]}
+    chainrule_fit(chainrule_mlp(initial_weights()), 1)  # first-call costs, untimed
+    model = chainrule_mlp(initial_weights())
+    start = time.perf_counter()
+    chainrule_fit(model, W4_EPOCHS, pause=engine == "chainrule")
+    return {"samples": [time.perf_counter() - start]}
+
+
+def cyclic_mlp(weights: Any) -> Any:
+    """The demo's MLP, but each forward pass leaves a reference cycle holding its outputs (and
+    so the sample's whole graph), which only the cyclic collector can free."""
+    from chainrule.nn import MLP
+
+    class CyclicMLP(MLP):
+        def forward(self, x: Any) -> Any:
+            out = super().forward(x)
+            holder: dict[str, Any] = {"outputs": out}
+            holder["self"] = holder
+            return out
+
+    model = CyclicMLP(2, SIZES[1:], seed=0)
+    model.load_state_dict(chainrule_mlp(weights).state_dict())
+    return model
+
+
+def run_fitmem(engine: str) -> dict[str, Any]:
+    """tracemalloc's peak over a FITMEM_EPOCHS-epoch fit: `chainrule` (the pause) or
+    `chainrule-nopause`, each also with a `-cycles` model that makes a cycle per sample."""
+    name = engine.removesuffix("-cycles")
+    make = cyclic_mlp if engine.endswith("-cycles") else chainrule_mlp
+    chainrule_fit(make(initial_weights()), 1, pause=name == "chainrule")  # first-call costs, untraced
+    model = make(initial_weights())
+    gc.collect()
+    tracemalloc.start()
+    chainrule_fit(model, FITMEM_EPOCHS, pause=name == "chainrule")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"samples": [peak]}
+
+
 # -- check: every engine computes the same step ---------------------------------------------
 
 
@@ -464,7 +544,15 @@ def _rel(a: float, b: float) -> float:
     return abs(a - b) / max(1.0, abs(a), abs(b))
 
 
-RUNNERS = {"W1": run_w1, "W2": run_w2, "W3": run_w3, "memory": run_memory, "check": run_check}
+RUNNERS = {
+    "W1": run_w1,
+    "W2": run_w2,
+    "W3": run_w3,
+    "W4": run_w4,
+    "memory": run_memory,
+    "fitmem": run_fitmem,
+    "check": run_check,
+}
 
 if __name__ == "__main__":
     workload, engine = sys.argv[1], sys.argv[2]

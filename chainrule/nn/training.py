@@ -19,8 +19,8 @@ import gc
 import math
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -267,27 +267,28 @@ class _Training:
         return batch_loss.data, 0 if self.count is None else self.count(outputs, labels)
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
+class collector_paused:  # noqa: N801 - used like a function: `with collector_paused():`
     """Pause CPython's cyclic garbage collector for the block, and restore it after, exceptions
     included; if it was off already it stays off.
 
     `fit` runs each training step (forward, loss, backward, update) inside one. A
     chainrule graph holds no reference cycles, so reference counting frees it whole when
     the step drops it, and the collector has nothing to find in it; yet while the graph
-    is being built, every full collection walks all of its live nodes, about half of a
-    step's time. Cycles a custom model makes are collected once the block ends, as the
-    collector runs again. In a loop of your own: `with collector_paused(): ...`, or
-    `gc.disable()` before the step and `gc.enable()` after it.
+    is being built, the collector walks its live nodes again and again. Cycles a custom
+    model makes are collected once the block ends, as the collector runs again. In a
+    loop of your own: `with collector_paused(): ...` around the step, or `gc.disable()`
+    before it and `gc.enable()` after it.
     """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+
+    __slots__ = ("_was_enabled",)
+
+    def __enter__(self) -> None:
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._was_enabled:
+            gc.enable()
 
 
 def _show_progress(bar: Any, history: History) -> None:
