@@ -3,7 +3,7 @@
 - `chainrule.nn.modules`: `Module`, `Neuron`, `Layer`, `MLP`;
 - `chainrule.nn.losses`: `mse_loss`, `hinge_loss`, `bce_with_logits`, `cross_entropy`,
   and `LOSSES`, what `fit` knows of each (a `LossSpec`), with `predicted_class`;
-- `chainrule.nn.training`: `fit`, `History`, `clip_grad_norm`, `grad_norms`.
+- `chainrule.nn.training`: `fit`, `History`, `clip_grad_norm`, `grad_norms`, `collector_paused`.
 
 Everything is offered here, as `chainrule.nn.X`.
 
