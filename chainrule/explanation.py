@@ -48,7 +48,7 @@ _INDENT = "  "
 @dataclass(frozen=True)
 class GradientPath:
     """One path from the output down to the leaf, with the local derivative on each edge.
-    (Also importable as `Path`, its name before 0.2.)
+    (Also importable as `Path`, its first name.)
 
     `nodes` runs from the output to the leaf; `factors[i]` is d nodes[i] / d nodes[i+1]
     on the edge between them, read from `nodes[i].local_grads`; `product` is their
@@ -310,4 +310,4 @@ def _latex_name(name: str) -> str:
     return f"{body}_{{{subscript}}}" if subscript else body
 
 
-Path = GradientPath  # the name before 0.2, kept so older code keeps working
+Path = GradientPath  # its first name, kept so older code keeps working
