@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine import Value, topological_order
 from ..nn import Module
 from ..notation import format_number, op_symbol
+from .modules import module_info
 from .style import (
     BoxText,
     cluster_attrs,
@@ -215,7 +216,7 @@ class _Drawing:
         self.group, self.show_local = group, show_local
         self.nodes = topological_order(root)  # oldest first: inputs lead the drawing
         self.ids = {v: i for i, v in enumerate(self.nodes)}
-        self.owners, self.names, self.chains = _module_info(self.nodes)
+        self.owners, self.names, self.chains = module_info(self.nodes)
         self.kinds = {v: _kind(v, root, self.owners) for v in self.nodes}
         self.highlighting = bool(targets)
         self.lit = _on_path(self.nodes, targets) if targets else dict.fromkeys(self.nodes, True)
@@ -333,46 +334,6 @@ def _on_path(nodes: list[Value], targets: Sequence[Value]) -> dict[Value, bool]:
     for v in nodes:
         on[v] = v in marked or any(on[p] for p in v.parents)
     return on
-
-
-def _module_info(
-    nodes: list[Value],
-) -> tuple[dict[Value, Module], dict[Module, str], dict[Module, tuple[Module, ...]]]:
-    """The Module owning each parameter in the graph; each Module's dotted name; and
-    the chain of Modules enclosing it (outermost first, itself last).
-
-    Modules are found from the scopes recorded on the nodes their forward passes
-    made; names come from the outermost module's `named_modules()`.
-    """
-    tops: dict[Module, None] = {}
-    for v in nodes:
-        if v.scope and isinstance(v.scope[0], Module):
-            tops.setdefault(v.scope[0])
-    in_graph = set(nodes)
-    owners: dict[Value, Module] = {}
-    names: dict[Module, str] = {}
-    chains: dict[Module, tuple[Module, ...]] = {}
-    for top in tops:
-        modules = dict(top.named_modules())
-        for name, m in modules.items():
-            if m not in names:
-                names[m] = name
-                chains[m] = tuple(modules[p] for p in _prefixes(name) if p in modules)
-        for pname, p in top.named_parameters():
-            if p in in_graph and p.is_leaf and p not in owners:
-                owners[p] = modules[_owner_name(pname, modules)]
-    return owners, names, chains
-
-
-def _prefixes(name: str) -> list[str]:
-    """'layers.0' -> ['', 'layers', 'layers.0']: the names of its possible ancestors, and itself."""
-    parts = name.split(".") if name else []
-    return [".".join(parts[:cut]) for cut in range(len(parts) + 1)]
-
-
-def _owner_name(pname: str, modules: dict[str, Module]) -> str:
-    """'layers.0.neurons.3.w.1' -> 'layers.0.neurons.3': the longest prefix naming a module."""
-    return next(p for p in reversed(_prefixes(pname)[:-1]) if p in modules)
 
 
 def _kind(v: Value, root: Value, owners: dict[Value, Module]) -> str:
