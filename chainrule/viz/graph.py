@@ -184,6 +184,8 @@ def save_svg(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
 
     Returns the path written. Raises `GraphvizNotFound` when the `dot` program is missing.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"save_svg: path must be a str or a path, got {type(path).__name__}")
     svg = render_svg(draw_dot(root, **options))
     out = Path(path)
     out.write_text(svg, encoding="utf-8")
@@ -313,7 +315,12 @@ def _require_graphviz() -> None:
 def _highlight_targets(highlight: Value | Iterable[Value] | None, root: Value) -> list[Value]:
     if highlight is None:
         return []
-    targets = [highlight] if isinstance(highlight, Value) else list(highlight)
+    if isinstance(highlight, Value):
+        targets = [highlight]
+    elif isinstance(highlight, Iterable) and not isinstance(highlight, str):
+        targets = list(highlight)
+    else:
+        raise TypeError(f"draw_dot: highlight must be a Value, Values or None, got {type(highlight).__name__}")
     in_graph = set(topological_order(root)) if targets else set()
     for v in targets:
         if not isinstance(v, Value):
