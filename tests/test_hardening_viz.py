@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from chainrule import Value, draw_dot
+from chainrule import Value, draw_dot, gradcheck
+from chainrule.gradchecking import numerical_gradient
 from chainrule.viz import save_svg
 
 
@@ -43,6 +44,69 @@ def test_save_svg_path_that_is_not_a_path():
     x = Value(2.0, "x")
     with pytest.raises(TypeError, match="save_svg: path must be a str or a path, got int"):
         save_svg(x * x, 5)
+
+
+def test_gradcheck_fn_not_callable():
+    with pytest.raises(TypeError, match=r"gradcheck: fn must be callable .*got int 5"):
+        gradcheck(5, [1.0])
+    with pytest.raises(TypeError, match=r"numerical_gradient: fn must be callable .*got NoneType"):
+        numerical_gradient(None, [1.0])
+
+
+def test_gradcheck_input_that_is_not_a_number():
+    with pytest.raises(TypeError, match="gradcheck: input 0 must be a real number, got str 'a'"):
+        gradcheck(square, ["a"])
+
+
+@pytest.mark.parametrize("inputs", [1.0, None, "ab", {1.0}, {"x": 1.0}, Value(1.0)])
+def test_gradcheck_inputs_that_are_not_a_sequence(inputs):
+    with pytest.raises(
+        TypeError, match="gradcheck: inputs must be a list or tuple of numbers or Values, one per argument of fn; got"
+    ):
+        gradcheck(square, inputs)
+    with pytest.raises(
+        TypeError, match="numerical_gradient: point must be a list or tuple of numbers, one per argument of fn; got"
+    ):
+        numerical_gradient(square, inputs)
+
+
+def test_gradcheck_inputs_may_be_any_sequence():
+    assert gradcheck(square, (1.0,))
+    assert gradcheck(lambda x, y: x * y, range(1, 3))
+    np = pytest.importorskip("numpy")
+    assert gradcheck(lambda x, y: x * y, np.array([0.5, -2.0]))
+    assert numerical_gradient(square, np.array([3.0])) == pytest.approx([6.0])
+
+
+def test_gradcheck_empty_inputs():
+    with pytest.raises(ValueError, match="gradcheck: inputs is empty"):
+        gradcheck(lambda: Value(1.0), [])
+
+
+def test_gradcheck_inputs_that_fn_cannot_take():
+    with pytest.raises(
+        TypeError, match=r"gradcheck: fn\(x\) cannot take the 2 inputs given \(too many positional arguments\)"
+    ):
+        gradcheck(square, [1.0, 2.0])
+    with pytest.raises(TypeError, match=r"numerical_gradient: fn\(x, y\) cannot take the 1 input given"):
+        numerical_gradient(lambda x, y: x * y, [1.0])
+    # An error raised inside fn is fn's own, not one about the inputs.
+    with pytest.raises(ZeroDivisionError):
+        gradcheck(lambda x: x / 0, [1.0])
+
+
+@pytest.mark.parametrize(
+    ("eps", "error", "message"),
+    [
+        (0, ValueError, "gradcheck: eps must be a finite number > 0, got 0"),
+        (-1e-6, ValueError, "gradcheck: eps must be a finite number > 0"),
+        (float("nan"), ValueError, "gradcheck: eps must be a finite number > 0, got nan"),
+        ("1e-6", TypeError, "gradcheck: eps must be a real number, got str"),
+    ],
+)
+def test_gradcheck_bad_eps(eps, error, message):
+    with pytest.raises(error, match=message):
+        gradcheck(square, [1.0], eps=eps)
 
 
 # -- 2. the size of a drawing -------------------------------------------------------------
