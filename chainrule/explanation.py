@@ -38,6 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .engine import Value, gradients, topological_order
+from .engine.checks import nonnegative_int
 from .notation import derivative, format_number, node_names, notation
 
 __all__ = ["Explanation", "GradientPath", "Path", "explain"]
@@ -175,8 +176,7 @@ def explain(output: Value, leaf: Value, *, max_paths: int = 64) -> Explanation:
     if not isinstance(output, Value) or not isinstance(leaf, Value):
         bad = output if not isinstance(output, Value) else leaf
         raise TypeError(f"explain: output and leaf must be Values, got {type(bad).__name__}")
-    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 0:
-        raise ValueError(f"explain: max_paths must be an int >= 0, got {max_paths!r}")
+    nonnegative_int(max_paths, "explain", "max_paths")
     # counts[v] = the number of paths from v down to leaf; only nodes on some path get one.
     counts: dict[Value, int] = {leaf: 1}
     for v in topological_order(output):  # every node after its parents

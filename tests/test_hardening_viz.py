@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from chainrule import Value, draw_dot, gradcheck
+from chainrule import Value, draw_dot, explain, gradcheck
 from chainrule.gradchecking import numerical_gradient
 from chainrule.viz import save_svg
 
@@ -107,6 +107,15 @@ def test_gradcheck_inputs_that_fn_cannot_take():
 def test_gradcheck_bad_eps(eps, error, message):
     with pytest.raises(error, match=message):
         gradcheck(square, [1.0], eps=eps)
+
+
+@pytest.mark.parametrize(
+    ("max_paths", "error"), [("3", TypeError), (1.5, TypeError), (True, TypeError), (-1, ValueError)]
+)
+def test_explain_max_paths_of_the_wrong_type_or_value(max_paths, error):
+    x = Value(2.0, "x")
+    with pytest.raises(error, match="explain: max_paths must be an int >= 0, got"):
+        explain(x * x, x, max_paths=max_paths)
 
 
 # -- 2. the size of a drawing -------------------------------------------------------------
