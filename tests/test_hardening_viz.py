@@ -8,10 +8,13 @@ tuple, a range or a numpy array, and a chain of ten terms written whole.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from chainrule import Value, draw_dot, explain, gradcheck
 from chainrule.gradchecking import numerical_gradient
+from chainrule.viz import graph as viz_graph
 from chainrule.viz import save_svg
 
 
@@ -119,6 +122,55 @@ def test_explain_max_paths_of_the_wrong_type_or_value(max_paths, error):
 
 
 # -- 2. the size of a drawing -------------------------------------------------------------
+
+
+def test_draw_dot_refuses_a_graph_of_more_than_max_nodes():
+    _, out = chain(300)  # 601 nodes
+    with pytest.raises(ValueError, match="draw_dot: the graph has 601 nodes, more than max_nodes=500") as e:
+        draw_dot(out)
+    assert "max_nodes=None" in str(e.value)
+    with pytest.raises(ValueError, match="601 nodes, more than max_nodes=600"):
+        draw_dot(out, max_nodes=600)
+    out.label = "L"
+    with pytest.raises(ValueError, match="draw_dot: the graph of 'L' has 601 nodes"):
+        draw_dot(out)
+
+
+def test_draw_dot_draws_up_to_max_nodes_and_anything_with_none():
+    _, out = chain(250)  # 501 nodes
+    assert "v500" in draw_dot(out, max_nodes=501).source
+    _, out = chain(300)
+    assert "v600" in draw_dot(out, max_nodes=None).source
+
+
+@pytest.mark.parametrize(
+    ("max_nodes", "error"), [(0, ValueError), (-1, ValueError), ("500", TypeError), (True, TypeError), (5.0, TypeError)]
+)
+def test_draw_dot_bad_max_nodes(max_nodes, error):
+    x = Value(2.0, "x")
+    with pytest.raises(error, match="draw_dot: max_nodes must be a positive int or None"):
+        draw_dot(x * x, max_nodes=max_nodes)
+
+
+def test_save_svg_of_a_long_chain_refuses_at_once(tmp_path, monkeypatch):
+    def never(graph):
+        raise AssertionError("save_svg rendered a graph it should have refused")
+
+    monkeypatch.setattr(viz_graph, "render_svg", never)
+    _, out = chain(5_000)  # 10,001 nodes: Graphviz would take minutes
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="10001 nodes, more than max_nodes=500"):
+        save_svg(out, tmp_path / "chain.svg")
+    assert time.perf_counter() - start < 5.0
+    assert not (tmp_path / "chain.svg").exists()
+    with pytest.raises(ValueError, match="more than max_nodes=100"):
+        save_svg(chain(60)[1], tmp_path / "chain.svg", max_nodes=100)
+
+
+def test_save_svg_passes_max_nodes_none_through(tmp_path):
+    _, out = chain(260)  # 521 nodes: a second or two for dot
+    path = save_svg(out, tmp_path / "chain.svg", max_nodes=None, show_local=False)
+    assert path.read_text(encoding="utf-8").count('class="node"') == 521 + 260
 
 
 # -- 3. the size of an explanation -----------------------------------------------------------

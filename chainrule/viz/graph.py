@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..engine import Value, topological_order
+from ..engine.checks import positive_int_or_none
 from ..nn import Module
 from ..notation import format_number, op_symbol
 from .modules import module_info
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     import graphviz
 
 __all__ = [
+    "MAX_NODES",
     "RANKDIRS",
     "BoxText",
     "GraphvizNotFound",
@@ -68,6 +70,10 @@ __all__ = [
 
 # The directions `draw_dot` accepts: left to right, top to bottom, and their reverses.
 RANKDIRS = ("LR", "TB", "RL", "BT")
+
+# The most nodes `draw_dot` draws unless told otherwise: `dot` lays out a chain of 500 in about
+# a second, of 2,000 in half a minute and of 10,000 in minutes, and no reader follows so many boxes.
+MAX_NODES = 500
 
 _INSTALL_PACKAGE = "draw_dot needs the graphviz Python package: pip install 'chainrule[viz]'"
 
@@ -92,6 +98,7 @@ def draw_dot(
     group: bool = False,
     show_local: bool = True,
     color_grads: bool = False,
+    max_nodes: int | None = MAX_NODES,
 ) -> graphviz.Digraph:
     """Draw the computation graph that ends at `root` as a `graphviz.Digraph`.
 
@@ -108,6 +115,8 @@ def draw_dot(
       parameters) inside a box per Module, named as in `named_modules()`.
     - `color_grads`: fills each Value by its grad, red for positive and blue for
       negative, stronger for larger |grad| relative to the largest in the graph.
+    - `max_nodes`: a graph of more nodes (Values) than this raises ValueError before
+      anything is drawn, as Graphviz takes minutes over ten thousand; None draws any size.
 
     In Jupyter the Digraph shows itself; `save_svg` writes it to a file.
     In the DOT source (`.source`) the Values are named v0, v1, ... in the order
@@ -123,6 +132,7 @@ def draw_dot(
         raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_dot: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")
+    _check_size(root, positive_int_or_none(max_nodes, "draw_dot", "max_nodes"))
     return draw_graph(
         root,
         rankdir=rankdir,
@@ -182,7 +192,9 @@ def save_svg(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
         >>> save_svg(L, "loss.svg", highlight=w)   # doctest: +SKIP
         PosixPath('loss.svg')
 
-    Returns the path written. Raises `GraphvizNotFound` when the `dot` program is missing.
+    Returns the path written. Raises `GraphvizNotFound` when the `dot` program is missing,
+    and ValueError, before drawing anything or touching `path`, for a graph of more than
+    `max_nodes` nodes (500 unless `max_nodes=None` is passed on).
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"save_svg: path must be a str or a path, got {type(path).__name__}")
@@ -328,6 +340,20 @@ def _highlight_targets(highlight: Value | Iterable[Value] | None, root: Value) -
         if v not in in_graph:
             raise ValueError(f"draw_dot: highlight {v!r} is not in the graph of the root")
     return targets
+
+
+def _check_size(root: Value, max_nodes: int | None) -> None:
+    """Refuse a graph of more than `max_nodes` nodes, counted without drawing anything."""
+    if max_nodes is None:
+        return
+    count = len(topological_order(root))
+    if count > max_nodes:
+        whose = f"the graph of {root.label!r}" if root.label else "the graph"
+        raise ValueError(
+            f"draw_dot: {whose} has {count} nodes, more than max_nodes={max_nodes}: Graphviz slows down past "
+            "a few hundred (minutes at ten thousand), and no one reads so many boxes. Draw a smaller part of it "
+            "(draw_dot of a node inside it, or of a smaller model or batch), or pass max_nodes=None to draw it anyway."
+        )
 
 
 def _on_path(nodes: list[Value], targets: Sequence[Value]) -> dict[Value, bool]:
