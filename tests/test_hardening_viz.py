@@ -184,3 +184,52 @@ def labelled_chain(terms: int) -> tuple[Value, Value]:
         v = v * 2.0
         v.label = f"a{i}"
     return x, v
+
+
+def test_a_chain_of_ten_terms_is_written_whole():
+    x, out = labelled_chain(10)
+    symbols = " · ".join(f"da{i}/da{i - 1}" for i in range(10, 1, -1)) + " · da1/dx"
+    assert str(explain(out, x)) == f"da10/dx = {symbols} = {' · '.join(['2'] * 10)} = 1024"
+
+
+def test_a_chain_of_more_terms_is_written_with_the_middle_elided():
+    x, out = labelled_chain(11)
+    assert str(explain(out, x)) == (
+        "da11/dx = da11/da10 · da10/da9 · da9/da8 · ... (5 more terms) ... · da3/da2 · da2/da1 · da1/dx"
+        " = 2 · 2 · 2 · ... · 2 · 2 · 2 = 2048"
+    )
+    assert explain(out, x)._repr_markdown_() == (
+        r"$$\frac{\partial \mathrm{a11}}{\partial x} = \frac{\partial \mathrm{a11}}{\partial \mathrm{a10}}"
+        r" \cdot \frac{\partial \mathrm{a10}}{\partial \mathrm{a9}}"
+        r" \cdot \frac{\partial \mathrm{a9}}{\partial \mathrm{a8}}"
+        r" \cdot \cdots \text{ (5 more terms) } \cdots"
+        r" \cdot \frac{\partial \mathrm{a3}}{\partial \mathrm{a2}}"
+        r" \cdot \frac{\partial \mathrm{a2}}{\partial \mathrm{a1}}"
+        r" \cdot \frac{\partial \mathrm{a1}}{\partial x}"
+        r" = 2 \cdot 2 \cdot 2 \cdot \cdots \cdot 2 \cdot 2 \cdot 2 = 2048$$"
+    )
+
+
+def test_explain_of_a_deep_chain_is_small_and_keeps_every_factor():
+    x, out = chain(100_000)
+    start = time.perf_counter()
+    e = explain(out, x)
+    text, markdown = str(e), e._repr_markdown_()
+    assert time.perf_counter() - start < 15.0  # about a second; a quadratic step would take hours
+    assert len(text.encode()) < 2_000 and len(markdown.encode()) < 2_000
+    assert "\n" not in text and "(99994 more terms)" in text and r"\text{ (99994 more terms) }" in markdown
+    assert text.startswith("dmul₁₀₀₀₀₀/dx = dmul₁₀₀₀₀₀/dmul₉₉₉₉₉ · dmul₉₉₉₉₉/dmul₉₉₉₉₈ · ")
+    (path,) = e.paths
+    assert len(path.factors) == len(path.terms) == 100_000 and len(path.nodes) == 100_001
+    assert e.gradient == path.product == pytest.approx(1.00001**100_000)
+
+
+def test_explain_of_many_deep_paths_stays_small_per_path():
+    x, out = chain(2_000)
+    for _ in range(3):
+        out = out + out  # 8 paths of 2,000 multiplications; the sums fold away
+    e = explain(out, x, max_paths=5)
+    lines = str(e).splitlines()
+    assert len(lines) == 7 and e.path_count == 8
+    assert all(len(line.encode()) < 2_000 for line in lines)
+    assert all(len(line.encode()) < 2_000 for line in e._repr_markdown_().splitlines())
