@@ -23,7 +23,10 @@ How a path is written. Its terms d upper / d lower run between *stops*:
   which would only add factors of 1.
 
 Each term's number is the product of the local derivatives of the edges it spans;
-`GradientPath.factors` keeps every edge's own. Unlabelled nodes are named as
+`GradientPath.factors` keeps every edge's own. A path of more than 10 terms is
+written as its first three and last three around a count of the others
+(`... (99994 more terms) ...`), so the text stays short however deep the graph;
+`GradientPath.terms` keeps them all. Unlabelled nodes are named as
 `chainrule.notation.node_names` names them, and numbers written as
 `notation.format_number` writes them. The gradient is the one the engine's rule
 gives (`chainrule.engine.gradients`). Path counts can grow exponentially with depth,
@@ -38,11 +41,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .engine import Value, gradients, topological_order
+from .engine.checks import nonnegative_int
 from .notation import derivative, format_number, node_names, notation
 
 __all__ = ["Explanation", "GradientPath", "Path", "explain"]
 
 _INDENT = "  "
+# A path of more terms than this is written as its first and last _ENDS terms around a count
+# of the rest, so that a line stays short however deep the graph (the path keeps them all).
+_MAX_TERMS = 10
+_ENDS = 3
 
 
 @dataclass(frozen=True)
@@ -68,10 +76,12 @@ class GradientPath:
         Each number is the product of the factors of the edges between two stops,
         so for the seed example's w it is (L, a, 4), (a, z, 1), (z, w, 2).
         """
-        return tuple(
-            (self.nodes[i], self.nodes[j], math.prod(self.factors[i:j], start=1.0))
-            for i, j in zip(self.stops, self.stops[1:])
-        )
+        return tuple(self._term(k) for k in range(len(self.stops) - 1))
+
+    def _term(self, k: int) -> tuple[Value, Value, float]:
+        """The k-th of `terms`, alone: writing a long path computes only the terms it shows."""
+        i, j = self.stops[k], self.stops[k + 1]
+        return self.nodes[i], self.nodes[j], math.prod(self.factors[i:j], start=1.0)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -82,8 +92,8 @@ class Explanation:
     graph, so it counts the paths not listed too, and equals what `backward` gives
     the leaf); `paths` lists the first `max_paths` of them, in argument order, and
     `omitted` says how many were left out. `str()` writes the chain rule out with
-    names and numbers (`names` maps each node to the name it uses); notebooks
-    render it as typeset math.
+    names and numbers (`names` maps each node to the name it uses), a path of more
+    than 10 terms with its middle left out; notebooks render it as typeset math.
 
         >>> p = Value(3.0, "p")
         >>> print(explain(p * p, p))
@@ -134,7 +144,7 @@ class Explanation:
             return [f"{lhs} = {total}" + style.text(" (no path leads here from the output)")]
         if self.path_count == 1 and self.paths:
             path = self.paths[0]
-            return [f"{lhs} = {self._chain(path, style)}" if len(path.terms) > 1 else f"{lhs} = {total}"]
+            return [f"{lhs} = {self._chain(path, style)}" if len(path.stops) > 2 else f"{lhs} = {total}"]
         if self.omitted:
             shown = len(self.paths)
             listed = {0: "none listed (max_paths=0)", 1: "the first one:"}.get(shown, f"the first {shown}:")
@@ -149,13 +159,24 @@ class Explanation:
         return lines
 
     def _chain(self, path: GradientPath, style: _TextStyle) -> str:
-        """One path: its terms in symbols, then in numbers, then their product."""
+        """One path: its terms in symbols, then in numbers, then their product; past
+        `_MAX_TERMS` terms, only the first and last `_ENDS` are written, around a count of the rest."""
         product = style.number(path.product)
-        terms = path.terms or ((path.nodes[0], path.nodes[0], path.product),)  # the output is the leaf
-        symbols = style.product(style.derivative(self.names[u], self.names[d]) for u, d, _ in terms)
-        if len(terms) == 1:
+        count = len(path.stops) - 1
+        indices: list[int | None] = list(range(count))
+        if count > _MAX_TERMS:
+            indices = [*range(_ENDS), None, *range(count - _ENDS, count)]  # None stands for the terms left out
+        shown = [path._term(k) if k is not None else None for k in indices]
+        if not shown:  # the output is the leaf
+            shown = [(path.nodes[0], path.nodes[0], path.product)]
+        hidden = count - 2 * _ENDS
+        symbols = style.product(
+            style.derivative(self.names[t[0]], self.names[t[1]]) if t else style.gap(hidden) for t in shown
+        )
+        if len(shown) == 1:
             return f"{symbols} = {product}"
-        return f"{symbols} = {style.product(style.factor(f) for _, _, f in terms)} = {product}"
+        numbers = style.product(style.factor(t[2]) if t else style.gap() for t in shown)
+        return f"{symbols} = {numbers} = {product}"
 
 
 def explain(output: Value, leaf: Value, *, max_paths: int = 64) -> Explanation:
@@ -175,13 +196,15 @@ def explain(output: Value, leaf: Value, *, max_paths: int = 64) -> Explanation:
     if not isinstance(output, Value) or not isinstance(leaf, Value):
         bad = output if not isinstance(output, Value) else leaf
         raise TypeError(f"explain: output and leaf must be Values, got {type(bad).__name__}")
-    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 0:
-        raise ValueError(f"explain: max_paths must be an int >= 0, got {max_paths!r}")
+    nonnegative_int(max_paths, "explain", "max_paths")
     # counts[v] = the number of paths from v down to leaf; only nodes on some path get one.
     counts: dict[Value, int] = {leaf: 1}
+    count_of = counts.get
     for v in topological_order(output):  # every node after its parents
         if v is not leaf:
-            n = sum(counts.get(p, 0) for p in v.parents)
+            n = 0
+            for p in v.parents:  # a plain loop: sum() over a generator takes twice as long
+                n += count_of(p, 0)
             if n:
                 counts[v] = n
     path_count = counts.get(output, 0)
@@ -265,6 +288,10 @@ class _TextStyle:
     def text(self, words: str) -> str:
         return words
 
+    def gap(self, hidden: int | None = None) -> str:
+        """Where terms are left out of a product, saying how many when `hidden` is given."""
+        return "..." if hidden is None else f"... ({hidden} more terms) ..."
+
 
 class _LatexStyle(_TextStyle):
     """The same, typeset: the partial sign for d, and 1.049e+06 written as a power of ten."""
@@ -286,6 +313,9 @@ class _LatexStyle(_TextStyle):
 
     def text(self, words: str) -> str:
         return rf"\text{{{_latex_escape(words)}}}"
+
+    def gap(self, hidden: int | None = None) -> str:
+        return r"\cdots" if hidden is None else rf"\cdots {self.text(f' ({hidden} more terms) ')} \cdots"
 
 
 _TEXT = _TextStyle()

@@ -10,7 +10,8 @@ for every input.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 
 from .engine import Value, no_grad
 from .engine.checks import nonnegative_real, positive_real, real
@@ -40,8 +41,10 @@ def gradcheck(
 
     Returns True when every input passes. Otherwise raises `GradcheckError` listing
     every input's numerical and analytical gradient, or returns False when
-    `raise_exception=False`. An input that is not a number raises TypeError; an `eps`
-    that is not > 0, or a negative `atol` or `rtol`, raises ValueError.
+    `raise_exception=False`. A `fn` that is not callable, `inputs` that are not a list or
+    tuple (or another sequence), an input that is not a number, or more or fewer inputs
+    than `fn` takes raise TypeError; empty `inputs`, an `eps` that is not > 0, or a
+    negative `atol` or `rtol`, raise ValueError.
 
     A detached term is caught, for instance:
 
@@ -49,11 +52,16 @@ def gradcheck(
         >>> gradcheck(bad, [3.0], raise_exception=False)
         False
     """
-    point = [x.data if isinstance(x, Value) else real(x, "gradcheck", f"input {i}") for i, x in enumerate(inputs)]
+    _check_fn(fn, "gradcheck")
+    given = _sequence(inputs, "gradcheck", "inputs", "numbers or Values")
+    point = [x.data if isinstance(x, Value) else real(x, "gradcheck", f"input {i}") for i, x in enumerate(given)]
+    if not point:
+        raise ValueError("gradcheck: inputs is empty; pass the point to check at, one number per argument of fn")
     positive_real(eps, "gradcheck", "eps")
     nonnegative_real(atol, "gradcheck", "atol")
     nonnegative_real(rtol, "gradcheck", "rtol")
     leaves = [Value(x, label=f"input {i}") for i, x in enumerate(point)]
+    _check_arity(fn, leaves, "gradcheck")
     out = _call(fn, leaves)
     out.backward()
     analytical = [leaf.grad for leaf in leaves]
@@ -79,13 +87,17 @@ def numerical_gradient(fn: Callable[..., Value], point: Sequence[float], *, eps:
     """d fn / d input_i at `point` for each i, by central differences: (f(x + eps e_i) - f(x - eps e_i)) / (2 eps).
 
     `fn` takes `len(point)` Values and returns a Value; it runs under `no_grad`.
-    `point` holds numbers (TypeError otherwise) and `eps` must be > 0 (ValueError).
+    `fn` must be callable and `point` a list or tuple of numbers (TypeError otherwise),
+    and `eps` must be > 0 (ValueError).
 
         >>> [round(g, 6) for g in numerical_gradient(lambda x, y: x * y, [3.0, 4.0])]
         [4.0, 3.0]
     """
-    point = [real(x, "numerical_gradient", f"point[{i}]") for i, x in enumerate(point)]
+    _check_fn(fn, "numerical_gradient")
+    given = _sequence(point, "numerical_gradient", "point", "numbers")
+    point = [real(x, "numerical_gradient", f"point[{i}]") for i, x in enumerate(given)]
     positive_real(eps, "numerical_gradient", "eps")
+    _check_arity(fn, [Value(x) for x in point], "numerical_gradient")
     grads = []
     with no_grad():
         for i, x in enumerate(point):
@@ -93,6 +105,41 @@ def numerical_gradient(fn: Callable[..., Value], point: Sequence[float], *, eps:
             down = _call(fn, [Value(x - eps if j == i else p) for j, p in enumerate(point)]).data
             grads.append((up - down) / (2.0 * eps))
     return grads
+
+
+def _check_fn(fn: object, where: str) -> None:
+    if not callable(fn):
+        raise TypeError(f"{where}: fn must be callable (a function of Values returning a Value), got {_given(fn)}")
+
+
+def _sequence(x: object, where: str, name: str, of: str) -> Sequence[object]:
+    """`x` when it is an ordered sequence, such as a list, tuple or numpy array; TypeError for a
+    number, a string, a mapping or a set (whose order is not the arguments' order)."""
+    # Not a check of engine.checks: only this module takes a point as a sequence.
+    ordered = hasattr(x, "__len__") and hasattr(x, "__getitem__")
+    if not ordered or isinstance(x, (str, bytes, Mapping)):
+        raise TypeError(f"{where}: {name} must be a list or tuple of {of}, one per argument of fn; got {_given(x)}")
+    return x  # type: ignore[return-value]  # len and indexing are all the callers use
+
+
+def _check_arity(fn: Callable[..., Value], args: list[Value], where: str) -> None:
+    """Refuse inputs `fn` cannot be called with, before calling it: a TypeError raised inside
+    `fn` would otherwise read the same as a wrong number of inputs."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # some builtins have no signature: let the call decide
+        return
+    try:
+        signature.bind(*args)
+    except TypeError as exc:
+        params = ", ".join(str(p.replace(annotation=p.empty)) for p in signature.parameters.values())
+        plural = "" if len(args) == 1 else "s"
+        raise TypeError(f"{where}: fn({params}) cannot take the {len(args)} input{plural} given ({exc})") from None
+
+
+def _given(x: object) -> str:
+    text = repr(x)
+    return f"{type(x).__name__} {text}" if len(text) <= 40 else type(x).__name__
 
 
 def _call(fn: Callable[..., Value], args: list[Value]) -> Value:

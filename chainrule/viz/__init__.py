@@ -2,7 +2,8 @@
 that steps through forward and backward, and a neuron to play with.
 
 - `graph`: `draw_dot`, `save_svg`, `render_svg`, and `draw_graph`, the drawing they make
-  with each box's texts chosen by the caller; `style`: how its parts look.
+  with each box's texts chosen by the caller; `style`: how its parts look; `modules`: which
+  Modules made which nodes, for the boxes of `group=True`.
 - `stepper`: `Stepper` and `save_stepper`, a page built on `draw_graph`; its HTML, CSS and
   script are the files in `assets/`.
 - `playground`: `NeuronPlayground`, the maths of one neuron; `playground_widget`: its

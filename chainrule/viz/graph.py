@@ -31,8 +31,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..engine import Value, topological_order
+from ..engine.checks import positive_int_or_none
 from ..nn import Module
 from ..notation import format_number, op_symbol
+from .modules import module_info
 from .style import (
     BoxText,
     cluster_attrs,
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
     import graphviz
 
 __all__ = [
+    "MAX_NODES",
     "RANKDIRS",
     "BoxText",
     "GraphvizNotFound",
@@ -67,6 +70,10 @@ __all__ = [
 
 # The directions `draw_dot` accepts: left to right, top to bottom, and their reverses.
 RANKDIRS = ("LR", "TB", "RL", "BT")
+
+# The most nodes `draw_dot` draws unless told otherwise: `dot` lays out a chain of 500 in about
+# a second, of 2,000 in half a minute and of 10,000 in minutes, and no reader follows so many boxes.
+MAX_NODES = 500
 
 _INSTALL_PACKAGE = "draw_dot needs the graphviz Python package: pip install 'chainrule[viz]'"
 
@@ -91,6 +98,7 @@ def draw_dot(
     group: bool = False,
     show_local: bool = True,
     color_grads: bool = False,
+    max_nodes: int | None = MAX_NODES,
 ) -> graphviz.Digraph:
     """Draw the computation graph that ends at `root` as a `graphviz.Digraph`.
 
@@ -107,6 +115,8 @@ def draw_dot(
       parameters) inside a box per Module, named as in `named_modules()`.
     - `color_grads`: fills each Value by its grad, red for positive and blue for
       negative, stronger for larger |grad| relative to the largest in the graph.
+    - `max_nodes`: a graph of more nodes (Values) than this raises ValueError before
+      anything is drawn, as Graphviz takes minutes over ten thousand; None draws any size.
 
     In Jupyter the Digraph shows itself; `save_svg` writes it to a file.
     In the DOT source (`.source`) the Values are named v0, v1, ... in the order
@@ -122,6 +132,7 @@ def draw_dot(
         raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_dot: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")
+    _check_size(root, positive_int_or_none(max_nodes, "draw_dot", "max_nodes"))
     return draw_graph(
         root,
         rankdir=rankdir,
@@ -181,8 +192,12 @@ def save_svg(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
         >>> save_svg(L, "loss.svg", highlight=w)   # doctest: +SKIP
         PosixPath('loss.svg')
 
-    Returns the path written. Raises `GraphvizNotFound` when the `dot` program is missing.
+    Returns the path written. Raises `GraphvizNotFound` when the `dot` program is missing,
+    and ValueError, before drawing anything or touching `path`, for a graph of more than
+    `max_nodes` nodes (500 unless `max_nodes=None` is passed on).
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"save_svg: path must be a str or a path, got {type(path).__name__}")
     svg = render_svg(draw_dot(root, **options))
     out = Path(path)
     out.write_text(svg, encoding="utf-8")
@@ -215,7 +230,7 @@ class _Drawing:
         self.group, self.show_local = group, show_local
         self.nodes = topological_order(root)  # oldest first: inputs lead the drawing
         self.ids = {v: i for i, v in enumerate(self.nodes)}
-        self.owners, self.names, self.chains = _module_info(self.nodes)
+        self.owners, self.names, self.chains = module_info(self.nodes)
         self.kinds = {v: _kind(v, root, self.owners) for v in self.nodes}
         self.highlighting = bool(targets)
         self.lit = _on_path(self.nodes, targets) if targets else dict.fromkeys(self.nodes, True)
@@ -312,7 +327,12 @@ def _require_graphviz() -> None:
 def _highlight_targets(highlight: Value | Iterable[Value] | None, root: Value) -> list[Value]:
     if highlight is None:
         return []
-    targets = [highlight] if isinstance(highlight, Value) else list(highlight)
+    if isinstance(highlight, Value):
+        targets = [highlight]
+    elif isinstance(highlight, Iterable) and not isinstance(highlight, str):
+        targets = list(highlight)
+    else:
+        raise TypeError(f"draw_dot: highlight must be a Value, Values or None, got {type(highlight).__name__}")
     in_graph = set(topological_order(root)) if targets else set()
     for v in targets:
         if not isinstance(v, Value):
@@ -320,6 +340,20 @@ def _highlight_targets(highlight: Value | Iterable[Value] | None, root: Value) -
         if v not in in_graph:
             raise ValueError(f"draw_dot: highlight {v!r} is not in the graph of the root")
     return targets
+
+
+def _check_size(root: Value, max_nodes: int | None) -> None:
+    """Refuse a graph of more than `max_nodes` nodes, counted without drawing anything."""
+    if max_nodes is None:
+        return
+    count = len(topological_order(root))
+    if count > max_nodes:
+        whose = f"the graph of {root.label!r}" if root.label else "the graph"
+        raise ValueError(
+            f"draw_dot: {whose} has {count} nodes, more than max_nodes={max_nodes}: Graphviz slows down past "
+            "a few hundred (minutes at ten thousand), and no one reads so many boxes. Draw a smaller part of it "
+            "(draw_dot of a node inside it, or of a smaller model or batch), or pass max_nodes=None to draw it anyway."
+        )
 
 
 def _on_path(nodes: list[Value], targets: Sequence[Value]) -> dict[Value, bool]:
@@ -333,46 +367,6 @@ def _on_path(nodes: list[Value], targets: Sequence[Value]) -> dict[Value, bool]:
     for v in nodes:
         on[v] = v in marked or any(on[p] for p in v.parents)
     return on
-
-
-def _module_info(
-    nodes: list[Value],
-) -> tuple[dict[Value, Module], dict[Module, str], dict[Module, tuple[Module, ...]]]:
-    """The Module owning each parameter in the graph; each Module's dotted name; and
-    the chain of Modules enclosing it (outermost first, itself last).
-
-    Modules are found from the scopes recorded on the nodes their forward passes
-    made; names come from the outermost module's `named_modules()`.
-    """
-    tops: dict[Module, None] = {}
-    for v in nodes:
-        if v.scope and isinstance(v.scope[0], Module):
-            tops.setdefault(v.scope[0])
-    in_graph = set(nodes)
-    owners: dict[Value, Module] = {}
-    names: dict[Module, str] = {}
-    chains: dict[Module, tuple[Module, ...]] = {}
-    for top in tops:
-        modules = dict(top.named_modules())
-        for name, m in modules.items():
-            if m not in names:
-                names[m] = name
-                chains[m] = tuple(modules[p] for p in _prefixes(name) if p in modules)
-        for pname, p in top.named_parameters():
-            if p in in_graph and p.is_leaf and p not in owners:
-                owners[p] = modules[_owner_name(pname, modules)]
-    return owners, names, chains
-
-
-def _prefixes(name: str) -> list[str]:
-    """'layers.0' -> ['', 'layers', 'layers.0']: the names of its possible ancestors, and itself."""
-    parts = name.split(".") if name else []
-    return [".".join(parts[:cut]) for cut in range(len(parts) + 1)]
-
-
-def _owner_name(pname: str, modules: dict[str, Module]) -> str:
-    """'layers.0.neurons.3.w.1' -> 'layers.0.neurons.3': the longest prefix naming a module."""
-    return next(p for p in reversed(_prefixes(pname)[:-1]) if p in modules)
 
 
 def _kind(v: Value, root: Value, owners: dict[Value, Module]) -> str:
