@@ -8,7 +8,8 @@ import os
 
 import pytest
 
-from chainrule.nn import MLP
+from chainrule.nn import MLP, fit, mse_loss
+from chainrule.optim import SGD
 
 # -- 1. save and load ------------------------------------------------------------------
 
@@ -82,3 +83,32 @@ def test_load_of_a_state_dict_for_another_model_names_the_file(tmp_path):
     MLP(2, [1], seed=0).save(path)
     with pytest.raises(KeyError, match=r"load '.*small\.json': .*missing keys"):
         MLP(2, [3, 1], seed=0).load(path)
+
+
+SAMPLES = [[0.0, 1.0], [1.0, 0.0], [0.0, 0.0], [1.0, 1.0], [0.5, 0.5], [0.2, 0.9], [0.9, 0.1], [0.3, 0.3]]
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "message"),
+    [
+        ([0.0, "a"], TypeError, "feature 1 of sample 7 must be a real number"),
+        ([None, 0.0], TypeError, "feature 0 of sample 7 must be a real number"),
+        ({0: 0.5, 1: 0.5}, TypeError, "sample 7 must be a sequence of numbers, got dict"),
+        ("ab", TypeError, "sample 7 must be a sequence of numbers, got str"),
+        ([0.0, 10**400], ValueError, "feature 1 of sample 7 is too large for a float"),
+    ],
+)
+@pytest.mark.parametrize("loss", ["hinge_loss", lambda outputs, labels: mse_loss([o[0] for o in outputs], labels)])
+def test_fit_checks_every_sample_before_the_first_step(bad, error, message, loss):
+    model = MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    X, y = [*SAMPLES[:7], bad], [0, 1, 0, 1, 0, 1, 0, 1]
+    with pytest.raises(error, match=message):
+        fit(model, X, y, loss=loss, optimizer=SGD(model.parameters(), lr=0.5), epochs=2, batch_size=1, progress=False)
+    assert model.state_dict() == before
+
+
+def test_fit_checks_the_samples_width_against_the_model_with_a_custom_loss():
+    model = MLP(3, [3, 1], seed=0)
+    with pytest.raises(ValueError, match="expected 3 inputs, got 2"):
+        fit(model, SAMPLES, [0.0] * 8, loss=lambda o, t: o[0][0], optimizer=SGD(model.parameters(), lr=0.1), epochs=1)

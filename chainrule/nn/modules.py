@@ -22,7 +22,7 @@ import os
 import random
 import secrets
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from itertools import repeat
 from typing import Any, cast
 
@@ -40,6 +40,15 @@ _ACTIVATE: dict[str, Callable[[Value], Value]] = {
     "linear": lambda z: z,
 }
 ACTIVATIONS = tuple(_ACTIVATE)
+
+
+def is_sequence(x: object) -> bool:
+    """True for what can be a sample's inputs or a batch: a sequence with a length and
+    items by index (a list, a tuple, a numpy array); not a str or bytes, a dict or a set,
+    whose items are characters or keys, and not a number or a Value."""
+    if isinstance(x, (str, bytes, bytearray, Mapping, Set)):
+        return False
+    return hasattr(x, "__len__") and hasattr(x, "__getitem__")
 
 
 class Module:
