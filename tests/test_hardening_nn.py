@@ -5,11 +5,14 @@ import errno
 import json
 import math
 import os
+from decimal import Decimal, localcontext
 
 import pytest
 
-from chainrule.nn import MLP, fit, mse_loss
+from chainrule import Value
+from chainrule.nn import MLP, bce_with_logits, cross_entropy, fit, mse_loss
 from chainrule.optim import SGD
+from tests.reference import assert_matches_torch, needs_torch
 
 # -- 1. save and load ------------------------------------------------------------------
 
@@ -112,3 +115,135 @@ def test_fit_checks_the_samples_width_against_the_model_with_a_custom_loss():
     model = MLP(3, [3, 1], seed=0)
     with pytest.raises(ValueError, match="expected 3 inputs, got 2"):
         fit(model, SAMPLES, [0.0] * 8, loss=lambda o, t: o[0][0], optimizer=SGD(model.parameters(), lr=0.1), epochs=1)
+
+
+TINY = 2.2250738585072014e-308  # the smallest normal float
+
+
+def log1p_exact(e):
+    """log(1 + e) for a Decimal e >= 0, with the series where 1 + e would round."""
+    return e - e * e / 2 + e * e * e / 3 if e < Decimal("1e-30") else (1 + e).ln()
+
+
+def bce_exact(x, t):
+    """softplus(x) - t x = max(x, 0) - t x + log(1 + exp(-|x|)): the first part exactly (a float
+    has at most 767 significant digits), the rest to 60 digits."""
+    d, t = Decimal(x), Decimal(t)
+    with localcontext() as ctx:
+        ctx.prec = 2000
+        linear = max(d, Decimal(0)) - t * d
+        ctx.prec = 60
+        return float(linear + log1p_exact((-abs(d)).exp()))
+
+
+def cross_entropy_exact(row, target):
+    """log(sum(exp(z - z_target))) at 60 digits, the largest term factored out."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        d = [Decimal(z) - Decimal(row[target]) for z in row]
+        top = max(d)
+        rest = sum(((v - top).exp() for k, v in enumerate(d) if k != d.index(top)), Decimal(0))
+        return float(top + log1p_exact(rest))
+
+
+def relative_error(ours, exact):
+    return abs(ours - exact) / abs(exact)
+
+
+LOGITS = sorted(
+    {s * m * 10.0**e for s in (1, -1) for m in (1.0, 2.5, 7.3) for e in range(-12, 309) if m * 10.0**e < 1.7e308}
+    | {x / 4 for x in range(-3000, 3001, 7)}
+    | {0.0, 30.0, 40.0, 700.0, 708.0, -745.0, 1.7976931348623157e308, -1.7976931348623157e308}
+)
+
+
+@pytest.mark.parametrize("target", [0.0, 1.0, 0.5, 0.25, 0.75, 0.1, 0.999])
+def test_bce_with_logits_is_exact_to_1e_12_wherever_the_loss_is_a_normal_float(target):
+    worst = (0.0, 0.0)
+    for x in LOGITS:
+        exact = bce_exact(x, target)
+        if not TINY <= exact < math.inf:
+            continue
+        error = relative_error(bce_with_logits([Value(x)], [target]).data, exact)
+        worst = max(worst, (error, x))
+    assert worst[0] <= 1e-12, f"relative error {worst[0]:.3g} at logit {worst[1]!r}"
+
+
+def test_the_confident_bce_cases_of_the_issue():
+    assert bce_with_logits([Value(30.0)], [1.0]).data == pytest.approx(math.log1p(math.exp(-30.0)), rel=1e-15)
+    assert bce_with_logits([Value(40.0)], [1.0]).data == pytest.approx(4.248354255291589e-18, rel=1e-15)
+    assert bce_with_logits([Value(-40.0)], [0.0]).data == pytest.approx(4.248354255291589e-18, rel=1e-15)
+    assert bce_with_logits([Value(math.inf)], [0.0]).data == math.inf
+    assert bce_with_logits([Value(-math.inf)], [1.0]).data == math.inf
+    assert bce_with_logits([Value(math.inf)], [1.0]).data == 0.0
+
+
+@pytest.mark.parametrize("target", [0.0, 1.0])
+def test_bce_gradient_is_exact_for_hard_targets(target):
+    for x in LOGITS:
+        with localcontext() as ctx:
+            ctx.prec = 60
+            e = (-abs(Decimal(x))).exp()
+            big, small = 1 / (1 + e), e / (1 + e)  # sigmoid(|x|) and sigmoid(-|x|), no cancellation
+            sigmoid, one_minus_sigmoid = (big, small) if x >= 0 else (small, big)
+            exact = float(sigmoid) if target == 0.0 else -float(one_minus_sigmoid)
+        if abs(exact) < TINY:
+            continue
+        v = Value(x)
+        bce_with_logits([v], [target]).backward()
+        assert relative_error(v.grad, exact) <= 1e-12, (x, v.grad, exact)
+
+
+@needs_torch
+@pytest.mark.parametrize("x", [-30.0, -8.0, -1.5, -1e-3, 0.0, 1e-3, 0.7, 4.0, 12.0, 30.0])
+@pytest.mark.parametrize("t", [0.0, 0.3, 1.0])
+def test_bce_values_and_gradients_match_torch(x, t):
+    # torch cancels (x - log_sigmoid(x)), so it is off by about an ulp of x: allow that, absolutely.
+    atol = 1e-15 * max(1.0, abs(x))
+    assert_matches_torch(lambda ops, v: ops.bce_with_logits([v], [t]), [x], rel=1e-12, atol=atol)
+
+
+def test_cross_entropy_subtracts_before_it_rounds():
+    assert cross_entropy([[Value(1e12), Value(1e12), Value(0.0)]], [0]).data == pytest.approx(math.log(2), rel=1e-15)
+
+
+ROWS = [
+    [1e12, 1e12, 0.0],
+    [40.0, 0.0, 0.0],
+    [700.0, 0.0, -3.0, 2.0],
+    [1e300, -1e300, 5.0],
+    [3.0, 3.0 - 1e-9],
+    [0.1, -0.2, 0.3, 0.05],
+    [-20.0, 15.0, 14.5],
+    [1e-8, 0.0],
+    [2.5, 2.5, 2.5],
+    [100.0, 99.0, -50.0],
+]
+
+
+def test_cross_entropy_is_exact_to_1e_12_wherever_the_loss_is_a_normal_float():
+    for row in ROWS:
+        for target in range(len(row)):
+            exact = cross_entropy_exact(row, target)
+            if not TINY <= exact < math.inf:
+                continue
+            ours = cross_entropy([[Value(z) for z in row]], [target]).data
+            assert relative_error(ours, exact) <= 1e-12, (row, target, ours, exact)
+
+
+def test_cross_entropy_of_one_class_is_zero():
+    v = Value(3.0)
+    loss = cross_entropy([[v]], [0])
+    loss.backward()
+    assert loss.data == 0.0 and v.grad == 0.0
+
+
+@needs_torch
+@pytest.mark.parametrize("row", [[0.5, -1.0, 2.0], [10.0, -3.0, 0.0, 4.0], [-25.0, 25.0], [1.0, 1.0, 1.0]])
+def test_cross_entropy_values_and_gradients_match_torch(row):
+    for target in range(len(row)):
+
+        def fn(ops, *xs, target=target):
+            return ops.cross_entropy([list(xs)], [target])
+
+        assert_matches_torch(fn, row, rel=1e-12, atol=1e-15)
