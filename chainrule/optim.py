@@ -32,8 +32,9 @@ class Optimizer:
     """Base class: the parameter list, `lr`, `zero_grad()`; subclasses define `step()`.
 
     Raises TypeError for an item that is not a Value or a learning rate that is not a
-    number, and ValueError for an empty parameter list, a parameter listed twice, or a
-    negative learning rate.
+    number, and ValueError for an empty parameter list, a parameter listed twice, a
+    parameter that is not a leaf (computed from others, such as `x * 2`: as torch, only
+    leaves can be optimised), or a negative learning rate.
     """
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
@@ -44,6 +45,11 @@ class Optimizer:
         seen: set[Value] = set()
         for i, p in enumerate(self.params):
             instance_of(p, Value, name, f"parameter {i}")
+            if not p.is_leaf:
+                raise ValueError(
+                    f"{name}: parameter {i} ({p!r}) is not a leaf but the result of {p.op!r}, so a step "
+                    "would change a computed number, not a parameter; pass the Values it was computed from"
+                )
             if p in seen:
                 raise ValueError(f"{name}: parameter {i} ({p!r}) appears more than once")
             seen.add(p)

@@ -11,7 +11,7 @@ import pytest
 
 from chainrule import Value
 from chainrule.nn import MLP, bce_with_logits, cross_entropy, fit, mse_loss
-from chainrule.optim import SGD
+from chainrule.optim import SGD, Adam
 from tests.reference import assert_matches_torch, needs_torch
 
 # -- 1. save and load ------------------------------------------------------------------
@@ -247,3 +247,31 @@ def test_cross_entropy_values_and_gradients_match_torch(row):
             return ops.cross_entropy([list(xs)], [target])
 
         assert_matches_torch(fn, row, rel=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("optimizer", [SGD, Adam])
+def test_optimizers_refuse_a_parameter_that_is_not_a_leaf(optimizer):
+    x = Value(1.0, "x")
+    with pytest.raises(ValueError, match=r"parameter 1 \(Value\(data=2\.0.*is not a leaf but the result of '\*'"):
+        optimizer([x, x * 2], lr=0.1)
+
+
+@pytest.mark.parametrize("sample", [{0: 5.0, 1: 7.0}, {5.0, 7.0}, "ab", b"ab", 5.0, None])
+def test_a_sample_must_be_a_sequence_of_inputs(sample):
+    model = MLP(2, [3, 1], seed=0)
+    with pytest.raises(TypeError, match="MLP: a sample must be a sequence"):
+        model(sample)
+    with pytest.raises(TypeError, match="Layer: a sample must be a sequence"):
+        model.layers[0](sample)
+    with pytest.raises(TypeError, match="Neuron: a sample must be a sequence"):
+        model.layers[0].neurons[0](sample)
+
+
+def test_a_sample_may_be_a_tuple_or_a_list_of_values():
+    model = MLP(2, [3, 1], seed=0)
+    assert model((0.5, 1.0))[0].data == model([Value(0.5), Value(1.0)])[0].data == model([0.5, 1.0])[0].data
+
+
+def test_mlp_refuses_an_activation_neurons_do_not_have():
+    with pytest.raises(ValueError, match="MLP: activation must be one of"):
+        MLP(2, [1], activation="softmax")

@@ -51,6 +51,20 @@ def is_sequence(x: object) -> bool:
     return hasattr(x, "__len__") and hasattr(x, "__getitem__")
 
 
+def _check_sample(x: object, where: str) -> None:
+    # The forwards call this only when `x` is not a list, so the usual call pays one type test.
+    if not is_sequence(x):
+        raise TypeError(
+            f"{where}: a sample must be a sequence (a list or a tuple) of numbers or Values, "
+            f"got {type(x).__name__} {_short(x)}"
+        )
+
+
+def _short(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 class Module:
     """Base class of everything with parameters.
 
@@ -273,6 +287,8 @@ class Neuron(Module):
         `input_data`, when given, is the inputs' `.data` (x then all Values): a Layer
         reads it once for all its neurons.
         """
+        if type(x) is not list:
+            _check_sample(x, "Neuron")
         if len(x) != len(self.w):
             raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
         return _ACTIVATE[self.activation](linear(self.w, x, self.b, input_data))
@@ -293,6 +309,8 @@ class Layer(Module):
 
     def forward(self, x: Sequence[Value | Number]) -> list[Value]:
         """Every neuron's output for one sample `x`."""
+        if type(x) is not list:
+            _check_sample(x, "Layer")
         if len(x) != self.nin:
             raise ValueError(f"Layer: expected {self.nin} inputs, got {len(x)}")
         if all(map(isinstance, x, repeat(Value))):
@@ -347,6 +365,8 @@ class MLP(Module):
 
     def forward(self, x: Sequence[Value | Number]) -> list[Value]:
         """The network's outputs for one sample `x`."""
+        if type(x) is not list:
+            _check_sample(x, "MLP")
         out: list[Value] = self.layers[0](x)
         for layer in self.layers[1:]:
             out = layer(out)
