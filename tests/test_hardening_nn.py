@@ -275,3 +275,14 @@ def test_a_sample_may_be_a_tuple_or_a_list_of_values():
 def test_mlp_refuses_an_activation_neurons_do_not_have():
     with pytest.raises(ValueError, match="MLP: activation must be one of"):
         MLP(2, [1], activation="softmax")
+
+
+def test_losses_refuse_one_sample_given_without_its_list():
+    with pytest.raises(TypeError, match=r"cross_entropy: logits must hold one row of logits per sample.*pass \[row\]"):
+        cross_entropy([Value(1.0), Value(2.0), Value(0.5)], [0])
+    with pytest.raises(TypeError, match=r"mse_loss: predictions must be a list .* got Value"):
+        mse_loss(Value(1.0), 2.0)
+    with pytest.raises(TypeError, match=r"mse_loss: targets must be a list .* got float"):
+        mse_loss([Value(1.0)], 2.0)
+    with pytest.raises(TypeError, match=r"bce_with_logits: predictions must be a list"):
+        bce_with_logits(Value(1.0), [1.0])

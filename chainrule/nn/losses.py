@@ -26,6 +26,7 @@ from typing import Any
 
 from ..engine import Number, Value, logsumexp
 from ..engine.checks import is_index, is_real, real
+from .modules import is_sequence
 
 __all__ = [
     "LOSSES",
@@ -124,6 +125,12 @@ def cross_entropy(logits: Sequence[Sequence[Value | Number]], targets: Sequence[
     Raises ValueError for rows of different lengths and for a target out of range,
     TypeError for a target that is not an int; each names the target and its position.
     """
+    for i, row in enumerate(logits if is_sequence(logits) else ()):
+        if not is_sequence(row):  # such as one sample's row, a list of Values, given alone
+            raise TypeError(
+                f"cross_entropy: logits must hold one row of logits per sample, got {type(row).__name__} "
+                f"at position {i}; for one sample pass [row]"
+            )
     _check_batch("cross_entropy", logits, targets)
     classes = len(logits[0])
     terms = []
@@ -258,6 +265,12 @@ LOSSES: dict[str, LossSpec] = {
 
 
 def _check_batch(op: str, preds: Sequence[object], targets: Sequence[object]) -> None:
+    for what, batch in (("predictions", preds), ("targets", targets)):
+        if not is_sequence(batch):
+            raise TypeError(
+                f"{op}: {what} must be a list with one item per sample, got {type(batch).__name__}; "
+                f"for one sample pass [{what[:-1]}]"
+            )
     if len(preds) != len(targets):
         raise ValueError(f"{op}: {len(preds)} predictions but {len(targets)} targets")
     if not preds:
