@@ -10,7 +10,7 @@ from decimal import Decimal, localcontext
 import pytest
 
 from chainrule import Value
-from chainrule.nn import MLP, bce_with_logits, cross_entropy, fit, mse_loss
+from chainrule.nn import MLP, bce_with_logits, clip_grad_norm, cross_entropy, fit, mse_loss
 from chainrule.optim import SGD, Adam
 from tests.reference import assert_matches_torch, needs_torch
 
@@ -286,3 +286,20 @@ def test_losses_refuse_one_sample_given_without_its_list():
         mse_loss([Value(1.0)], 2.0)
     with pytest.raises(TypeError, match=r"bce_with_logits: predictions must be a list"):
         bce_with_logits(Value(1.0), [1.0])
+
+
+@pytest.mark.parametrize("call", [SGD, Adam, lambda params, lr: clip_grad_norm(params, lr)])
+def test_a_model_or_its_method_is_not_a_parameter_list(call):
+    model = MLP(2, [3, 1], seed=0)
+    with pytest.raises(TypeError, match=r"params must be an iterable of Values, got MLP; pass model\.parameters\(\)"):
+        call(model, 0.1)
+    with pytest.raises(TypeError, match=r"got method; call it: pass model\.parameters\(\)"):
+        call(model.parameters, 0.1)
+    with pytest.raises(TypeError, match=r"got Value; pass model\.parameters\(\)"):
+        call(Value(1.0), 0.1)
+    call(iter(model.parameters()), 0.1)  # any iterable of Values will do
+
+
+def test_mlp_layer_sizes_must_be_a_list():
+    with pytest.raises(TypeError, match="MLP: nouts must be a list of layer sizes, got int"):
+        MLP(2, 3)

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..engine import Number, Value, no_grad
 from ..engine.checks import instance_of, nonnegative_real, positive_int, positive_int_or_none, real
-from ..optim import Optimizer
+from ..optim import Optimizer, parameter_list
 from .losses import LOSSES, LossSpec, predicted_class
 from .modules import Module, is_sequence
 
@@ -45,7 +45,8 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
 
     Returns the norm before clipping. As `torch.nn.utils.clip_grad_norm_`: when the
     norm exceeds `max_norm`, every grad is multiplied by max_norm / (norm + 1e-6);
-    otherwise the grads are left alone. Call it between `backward()` and `step()`.
+    otherwise the grads are left alone. `params` is an iterable of Values: for a
+    model, pass `model.parameters()`. Call it between `backward()` and `step()`.
 
         >>> a, b = Value(0.0), Value(0.0)
         >>> a.grad, b.grad = 3.0, 4.0
@@ -54,9 +55,7 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
         >>> round(a.grad, 6), round(b.grad, 6)
         (0.6, 0.8)
     """
-    params = list(params)
-    for i, p in enumerate(params):
-        instance_of(p, Value, "clip_grad_norm", f"parameter {i}")
+    params = parameter_list(params, "clip_grad_norm")
     limit = nonnegative_real(max_norm, "clip_grad_norm", "max_norm", finite=False)  # inf: never clip
     total = math.hypot(*(p.grad for p in params))  # hypot: no overflow from squaring huge grads
     scale = limit / (total + 1e-6)
