@@ -188,10 +188,17 @@ class Adam(Optimizer):
             g = p.grad + wd * p.data if wd else p.grad
             m[i] += (1.0 - b1) * (g - m[i])
             v[i] = v[i] * b2 + (1.0 - b2) * g * g
-            p.data = p.data - step_size * (m[i] / (math.sqrt(v[i]) / correction2 + eps))
+            denom = math.sqrt(v[i]) / correction2 + eps
+            p.data = p.data - step_size * (m[i] / denom if denom else _divide_by_zero(m[i]))
 
     def __repr__(self) -> str:
         return (
             f"Adam({len(self.params)} parameters, lr={self.lr!r}, betas={self.betas!r}, eps={self.eps!r}, "
             f"weight_decay={self.weight_decay!r})"
         )
+
+
+def _divide_by_zero(x: float) -> float:
+    """x / 0.0 as IEEE floats (and torch) give it: nan for 0 or nan, +-inf otherwise; Adam
+    divides by 0 when eps is 0 and a parameter has had only zero grads."""
+    return math.nan if x == 0.0 or x != x else math.copysign(math.inf, x)

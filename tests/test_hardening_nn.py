@@ -12,7 +12,7 @@ import pytest
 from chainrule import Value
 from chainrule.nn import MLP, bce_with_logits, clip_grad_norm, cross_entropy, fit, mse_loss
 from chainrule.optim import SGD, Adam
-from tests.reference import assert_matches_torch, needs_torch
+from tests.reference import assert_matches_torch, needs_torch, same_float, torch
 
 # -- 1. save and load ------------------------------------------------------------------
 
@@ -303,3 +303,13 @@ def test_a_model_or_its_method_is_not_a_parameter_list(call):
 def test_mlp_layer_sizes_must_be_a_list():
     with pytest.raises(TypeError, match="MLP: nouts must be a list of layer sizes, got int"):
         MLP(2, 3)
+
+
+@needs_torch
+def test_adam_with_eps_0_and_a_zero_grad_follows_torch():
+    p = Value(1.0)
+    Adam([p], lr=0.1, eps=0.0).step()
+    t = torch.tensor(1.0, dtype=torch.float64, requires_grad=True)
+    t.grad = torch.tensor(0.0, dtype=torch.float64)
+    torch.optim.Adam([t], lr=0.1, eps=0.0).step()
+    assert same_float(p.data, t.item()) and math.isnan(p.data)
