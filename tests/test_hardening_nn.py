@@ -313,3 +313,17 @@ def test_adam_with_eps_0_and_a_zero_grad_follows_torch():
     t.grad = torch.tensor(0.0, dtype=torch.float64)
     torch.optim.Adam([t], lr=0.1, eps=0.0).step()
     assert same_float(p.data, t.item()) and math.isnan(p.data)
+
+
+def test_load_state_dict_refuses_what_is_not_a_dict():
+    model = MLP(2, [1], seed=0)
+    for state in (None, [1.0, 2.0, 3.0], "layers"):
+        with pytest.raises(TypeError, match="load_state_dict: state must be a dict"):
+            model.load_state_dict(state)
+
+
+def test_load_state_dict_takes_numpy_numbers_as_floats():
+    np = pytest.importorskip("numpy")
+    model = MLP(2, [1], seed=0)
+    model.load_state_dict({name: np.float32(0.5) for name in model.state_dict()})
+    assert all(type(v) is float and v == 0.5 for v in model.state_dict().values())

@@ -154,9 +154,16 @@ class Module:
     def load_state_dict(self, state: dict[str, float]) -> None:
         """Set every parameter from `state`, which must have exactly this model's names.
 
-        Raises KeyError naming the missing or unexpected keys, or TypeError naming
-        a key whose value is not a real number; the model is unchanged then.
+        Values may be any real number (numpy's included); they are stored as floats.
+        Raises TypeError when `state` is not a dict, KeyError naming the missing or
+        unexpected keys, or TypeError naming a key whose value is not a real number;
+        the model is unchanged then.
         """
+        if not isinstance(state, Mapping):
+            raise TypeError(
+                f"load_state_dict: state must be a dict {{name: number}} as state_dict() returns, "
+                f"got {type(state).__name__}"
+            )
         params = dict(self.named_parameters())
         missing = [k for k in params if k not in state]
         unexpected = [k for k in state if k not in params]
