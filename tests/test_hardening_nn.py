@@ -88,6 +88,8 @@ def test_load_of_a_state_dict_for_another_model_names_the_file(tmp_path):
         MLP(2, [3, 1], seed=0).load(path)
 
 
+# -- 2. fit checks all the data before the first step --------------------------------------
+
 SAMPLES = [[0.0, 1.0], [1.0, 0.0], [0.0, 0.0], [1.0, 1.0], [0.5, 0.5], [0.2, 0.9], [0.9, 0.1], [0.3, 0.3]]
 
 
@@ -116,6 +118,8 @@ def test_fit_checks_the_samples_width_against_the_model_with_a_custom_loss():
     with pytest.raises(ValueError, match="expected 3 inputs, got 2"):
         fit(model, SAMPLES, [0.0] * 8, loss=lambda o, t: o[0][0], optimizer=SGD(model.parameters(), lr=0.1), epochs=1)
 
+
+# -- 3. confident losses keep their digits -------------------------------------------------
 
 TINY = 2.2250738585072014e-308  # the smallest normal float
 
@@ -249,6 +253,9 @@ def test_cross_entropy_values_and_gradients_match_torch(row):
         assert_matches_torch(fn, row, rel=1e-12, atol=1e-15)
 
 
+# -- 4. silent acceptance -----------------------------------------------------------------
+
+
 @pytest.mark.parametrize("optimizer", [SGD, Adam])
 def test_optimizers_refuse_a_parameter_that_is_not_a_leaf(optimizer):
     x = Value(1.0, "x")
@@ -275,6 +282,9 @@ def test_a_sample_may_be_a_tuple_or_a_list_of_values():
 def test_mlp_refuses_an_activation_neurons_do_not_have():
     with pytest.raises(ValueError, match="MLP: activation must be one of"):
         MLP(2, [1], activation="softmax")
+
+
+# -- 5. errors that name the call and the argument ----------------------------------------
 
 
 def test_losses_refuse_one_sample_given_without_its_list():
@@ -327,3 +337,26 @@ def test_load_state_dict_takes_numpy_numbers_as_floats():
     model = MLP(2, [1], seed=0)
     model.load_state_dict({name: np.float32(0.5) for name in model.state_dict()})
     assert all(type(v) is float and v == 0.5 for v in model.state_dict().values())
+
+
+@needs_torch
+@pytest.mark.parametrize(
+    ("grads", "max_norm"),
+    [
+        ([1.0, math.nan, 2.0], 1.0),
+        ([1.0, math.nan, 2.0], 100.0),
+        ([math.inf, 1.0], 1.0),
+        ([math.inf, math.nan], 1.0),
+        ([math.inf, 1.0], math.inf),
+        ([3.0, 4.0], math.inf),
+    ],
+)
+def test_clip_grad_norm_of_non_finite_grads_follows_torch(grads, max_norm):
+    ours = [Value(0.0) for _ in grads]
+    theirs = [torch.zeros((), dtype=torch.float64, requires_grad=True) for _ in grads]
+    for p, t, g in zip(ours, theirs, grads):
+        p.grad = g
+        t.grad = torch.tensor(g, dtype=torch.float64)
+    total = clip_grad_norm(ours, max_norm)
+    assert same_float(total, torch.nn.utils.clip_grad_norm_(theirs, max_norm).item())
+    assert all(same_float(p.grad, t.grad.item()) for p, t in zip(ours, theirs)), [p.grad for p in ours]

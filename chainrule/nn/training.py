@@ -45,8 +45,9 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
 
     Returns the norm before clipping. As `torch.nn.utils.clip_grad_norm_`: when the
     norm exceeds `max_norm`, every grad is multiplied by max_norm / (norm + 1e-6);
-    otherwise the grads are left alone. `params` is an iterable of Values: for a
-    model, pass `model.parameters()`. Call it between `backward()` and `step()`.
+    otherwise the grads are left alone. A nan grad makes the norm nan and, as in
+    torch, every grad nan. `params` is an iterable of Values: for a model, pass
+    `model.parameters()`. Call it between `backward()` and `step()`.
 
         >>> a, b = Value(0.0), Value(0.0)
         >>> a.grad, b.grad = 3.0, 4.0
@@ -57,12 +58,21 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     """
     params = parameter_list(params, "clip_grad_norm")
     limit = nonnegative_real(max_norm, "clip_grad_norm", "max_norm", finite=False)  # inf: never clip
-    total = math.hypot(*(p.grad for p in params))  # hypot: no overflow from squaring huge grads
+    total = _norm([p.grad for p in params])
     scale = limit / (total + 1e-6)
-    if scale < 1.0:
+    # torch multiplies by min(scale, 1) always: a nan scale (a nan grad, or inf / inf)
+    # makes every grad nan, which the caller sees rather than a step on a silent norm.
+    if not scale >= 1.0:
         for p in params:
             p.grad *= scale
     return total
+
+
+def _norm(grads: list[float]) -> float:
+    """The L2 norm as torch computes it: nan when any grad is nan (math.hypot would say inf
+    for nan and inf together); hypot otherwise, so squaring huge grads cannot overflow."""
+    total = math.hypot(*grads)
+    return math.nan if total == math.inf and any(g != g for g in grads) else total
 
 
 def grad_norms(model: Module) -> dict[str, float]:
