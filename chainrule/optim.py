@@ -19,31 +19,58 @@ Optimizers are listed in order of increasing complexity.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Iterable
 
 from .engine import Value
 from .engine.checks import instance_of, nonnegative_real, real_in
 
-__all__ = ["SGD", "Adam", "Optimizer"]
+__all__ = ["SGD", "Adam", "Optimizer", "parameter_list"]
+
+
+def parameter_list(params: Iterable[Value], where: str) -> list[Value]:
+    """`params` as a list, each item checked to be a Value; what `Optimizer` and
+    `clip_grad_norm` take. TypeError naming `where` for anything else, the usual slip
+    (a model, or its `parameters` method not called) with the call to write instead.
+
+        >>> parameter_list([Value(1.0)], "SGD")
+        [Value(data=1.0, grad=0.0)]
+    """
+    if isinstance(params, Value) or callable(params) or not hasattr(params, "__iter__"):
+        # A Module is callable and not iterable; its `parameters` method is callable too.
+        hint = "call it: " if inspect.ismethod(params) else ""
+        raise TypeError(
+            f"{where}: params must be an iterable of Values, got {type(params).__name__}; {hint}pass model.parameters()"
+        )
+    out = list(params)
+    for i, p in enumerate(out):
+        instance_of(p, Value, where, f"parameter {i}")
+    return out
 
 
 class Optimizer:
     """Base class: the parameter list, `lr`, `zero_grad()`; subclasses define `step()`.
 
-    Raises TypeError for an item that is not a Value or a learning rate that is not a
-    number, and ValueError for an empty parameter list, a parameter listed twice, or a
-    negative learning rate.
+    Raises TypeError for `params` that is not an iterable of Values (a model: pass
+    `model.parameters()`) or a learning rate that is not a number, and ValueError for
+    an empty parameter list, a parameter listed twice, a parameter that is not a leaf
+    (computed from others, such as `x * 2`: as torch, only leaves can be optimised), or
+    a negative learning rate.
     """
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         name = type(self).__name__
-        self.params = list(params)
+        self.params = parameter_list(params, name)
         if not self.params:
             raise ValueError(f"{name}: the parameter list is empty")
         seen: set[Value] = set()
         for i, p in enumerate(self.params):
-            instance_of(p, Value, name, f"parameter {i}")
+            if not p.is_leaf:
+                raise ValueError(
+                    f"{name}: parameter {i} ({p!r}) is not a leaf but the result of {p.op!r}, so a step "
+                    "would change a computed number, not a parameter; pass the Values it was computed from"
+                )
             if p in seen:
                 raise ValueError(f"{name}: parameter {i} ({p!r}) appears more than once")
             seen.add(p)
@@ -161,10 +188,17 @@ class Adam(Optimizer):
             g = p.grad + wd * p.data if wd else p.grad
             m[i] += (1.0 - b1) * (g - m[i])
             v[i] = v[i] * b2 + (1.0 - b2) * g * g
-            p.data = p.data - step_size * (m[i] / (math.sqrt(v[i]) / correction2 + eps))
+            denom = math.sqrt(v[i]) / correction2 + eps
+            p.data = p.data - step_size * (m[i] / denom if denom else _divide_by_zero(m[i]))
 
     def __repr__(self) -> str:
         return (
             f"Adam({len(self.params)} parameters, lr={self.lr!r}, betas={self.betas!r}, eps={self.eps!r}, "
             f"weight_decay={self.weight_decay!r})"
         )
+
+
+def _divide_by_zero(x: float) -> float:
+    """x / 0.0 as IEEE floats (and torch) give it: nan for 0 or nan, +-inf otherwise; Adam
+    divides by 0 when eps is 0 and a parameter has had only zero grads."""
+    return math.nan if x == 0.0 or x != x else math.copysign(math.inf, x)

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..engine import Number, Value, logsumexp
 from ..engine.checks import is_index, is_real, real
+from .modules import is_sequence
 
 __all__ = [
     "LOSSES",
@@ -75,9 +76,13 @@ def bce_with_logits(logits: Sequence[Value | Number], targets: Sequence[Value | 
     """Binary cross-entropy on raw scores (logits), for targets in [0, 1].
 
     The loss of one sample is -(t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))),
-    which simplifies to softplus(x) - x * t. Computed in that form (softplus is a
-    stable primitive) it is finite for any logit, +-1000 included, and its
-    gradient sigmoid(x) - t is exact everywhere, 0 included. As
+    which simplifies to softplus(x) - t x = (1 - t) x + softplus(-x). It is computed
+    in whichever form adds two terms >= 0 (the first for x < 0, the second for
+    x >= 0; softplus is a stable primitive), never as a difference of nearly equal
+    numbers: a confident logit's small loss keeps its digits (at x = 40, t = 1 it is
+    4.2e-18, not 0), to within 1e-12 relative wherever it is a normal float, and any
+    logit works, +-inf included. A term whose factor is a plain 0 is left out, so
+    x = +inf with t = 1 costs 0. Its gradient is sigmoid(x) - t. As
     `torch.nn.functional.binary_cross_entropy_with_logits`.
 
         >>> round(bce_with_logits([Value(0.0)], [1.0]).data, 6)  # log 2
@@ -92,17 +97,27 @@ def bce_with_logits(logits: Sequence[Value | Number], targets: Sequence[Value | 
         t_data = target.data if isinstance(target, Value) else target
         if not 0.0 <= t_data <= 1.0:
             raise ValueError(f"bce_with_logits: targets must be in [0, 1], got {t_data!r} at position {i}")
-        logit = _value(x, "bce_with_logits", i)
-        terms.append(logit.softplus() - logit * target)
+        terms.append(_bce_term(_value(x, "bce_with_logits", i), target))
     return _mean(terms)
+
+
+def _bce_term(x: Value, t: Value | float) -> Value:
+    """softplus(x) - t x for x < 0, (1 - t) x + softplus(-x) for x >= 0: two terms >= 0."""
+    if x.data < 0.0:
+        return x.softplus() if t == 0.0 else x.softplus() - t * x
+    return (-x).softplus() if t == 1.0 else (1.0 - t) * x + (-x).softplus()
 
 
 def cross_entropy(logits: Sequence[Sequence[Value | Number]], targets: Sequence[int]) -> Value:
     """Softmax cross-entropy: mean(logsumexp(row) - row[target]) over the batch.
 
     `logits` holds one row per sample, a raw score (logit) per class; `targets`
-    holds class indices 0..k-1. The log-sum-exp is the engine's stable primitive,
-    so logits of +-1000 work. As `torch.nn.functional.cross_entropy`.
+    holds class indices 0..k-1. Each sample's loss is computed as
+    softplus(logsumexp(d)), d the other logits minus the target's (the same number:
+    log(1 + sum(exp(d)))), from the engine's stable primitives: the differences are
+    taken before any rounding to the logits' scale (`cross_entropy([[1e12, 1e12, 0]],
+    [0])` is log 2), and a confident sample's small loss keeps its digits (to within
+    1e-12 relative wherever it is a normal float). As `torch.nn.functional.cross_entropy`.
 
         >>> round(cross_entropy([[Value(0.0), Value(0.0)]], [1]).data, 6)  # log 2
         0.693147
@@ -110,6 +125,12 @@ def cross_entropy(logits: Sequence[Sequence[Value | Number]], targets: Sequence[
     Raises ValueError for rows of different lengths and for a target out of range,
     TypeError for a target that is not an int; each names the target and its position.
     """
+    for i, row in enumerate(logits if is_sequence(logits) else ()):
+        if not is_sequence(row):  # such as one sample's row, a list of Values, given alone
+            raise TypeError(
+                f"cross_entropy: logits must hold one row of logits per sample, got {type(row).__name__} "
+                f"at position {i}; for one sample pass [row]"
+            )
     _check_batch("cross_entropy", logits, targets)
     classes = len(logits[0])
     terms = []
@@ -122,8 +143,22 @@ def cross_entropy(logits: Sequence[Sequence[Value | Number]], targets: Sequence[
         if not 0 <= index < classes:
             raise ValueError(f"cross_entropy: target {index} at position {i} is out of range for {classes} classes")
         values = [_value(v, "cross_entropy", i) for v in row]
-        terms.append(logsumexp(values) - values[index])
+        terms.append(_cross_entropy_term(values, index))
     return _mean(terms)
+
+
+def _cross_entropy_term(row: list[Value], target: int) -> Value:
+    """log(1 + sum(exp(d))) = softplus(logsumexp(d)), d the other logits minus the target's.
+
+    Differences first: x - x is exact, while logsumexp(row) rounds to the scale of the
+    largest logit before the target's is taken away again. softplus then computes
+    log(1 + s) without rounding 1 + s, which keeps a confident sample's tiny loss.
+    """
+    chosen = row[target]
+    others = [v - chosen for k, v in enumerate(row) if k != target]
+    if not others:  # one class: the loss is 0 (and so is its gradient), as in torch
+        return chosen - chosen
+    return logsumexp(others).softplus()
 
 
 def predicted_class(outputs: Sequence[Value]) -> int:
@@ -230,6 +265,12 @@ LOSSES: dict[str, LossSpec] = {
 
 
 def _check_batch(op: str, preds: Sequence[object], targets: Sequence[object]) -> None:
+    for what, batch in (("predictions", preds), ("targets", targets)):
+        if not is_sequence(batch):
+            raise TypeError(
+                f"{op}: {what} must be a list with one item per sample, got {type(batch).__name__}; "
+                f"for one sample pass [{what[:-1]}]"
+            )
     if len(preds) != len(targets):
         raise ValueError(f"{op}: {len(preds)} predictions but {len(targets)} targets")
     if not preds:

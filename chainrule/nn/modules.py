@@ -15,11 +15,14 @@ with dotted paths as PyTorch does: `layers.0.neurons.3.w.1`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import random
-from collections.abc import Callable, Iterator, Sequence
+import secrets
+import stat
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from itertools import repeat
 from typing import Any, cast
 
@@ -37,6 +40,29 @@ _ACTIVATE: dict[str, Callable[[Value], Value]] = {
     "linear": lambda z: z,
 }
 ACTIVATIONS = tuple(_ACTIVATE)
+
+
+def is_sequence(x: object) -> bool:
+    """True for what can be a sample's inputs or a batch: a sequence with a length and
+    items by index (a list, a tuple, a numpy array); not a str or bytes, a dict or a set,
+    whose items are characters or keys, and not a number or a Value."""
+    if isinstance(x, (str, bytes, bytearray, Mapping, Set)):
+        return False
+    return hasattr(x, "__len__") and hasattr(x, "__getitem__")
+
+
+def _check_sample(x: object, where: str) -> None:
+    # The forwards call this only when `x` is not a list, so the usual call pays one type test.
+    if not is_sequence(x):
+        raise TypeError(
+            f"{where}: a sample must be a sequence (a list or a tuple) of numbers or Values, "
+            f"got {type(x).__name__} {_short(x)}"
+        )
+
+
+def _short(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 class Module:
@@ -128,9 +154,16 @@ class Module:
     def load_state_dict(self, state: dict[str, float]) -> None:
         """Set every parameter from `state`, which must have exactly this model's names.
 
-        Raises KeyError naming the missing or unexpected keys, or TypeError naming
-        a key whose value is not a real number; the model is unchanged then.
+        Values may be any real number (numpy's included); they are stored as floats.
+        Raises TypeError when `state` is not a dict, KeyError naming the missing or
+        unexpected keys, or TypeError naming a key whose value is not a real number;
+        the model is unchanged then.
         """
+        if not isinstance(state, Mapping):
+            raise TypeError(
+                f"load_state_dict: state must be a dict {{name: number}} as state_dict() returns, "
+                f"got {type(state).__name__}"
+            )
         params = dict(self.named_parameters())
         missing = [k for k in params if k not in state]
         unexpected = [k for k in state if k not in params]
@@ -143,17 +176,40 @@ class Module:
             v.data = values[name]
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the parameters to a JSON file (the `state_dict`)."""
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(self.state_dict(), f, indent=1)
+        """Write the parameters to a JSON file (the `state_dict`), in strict JSON.
+
+        The file is written whole or not at all: to a temporary file in the same
+        directory, flushed to disk, then renamed over `path`, so a full disk or a crash
+        leaves any previous file intact. JSON has no nan or infinity, so a parameter
+        that is not finite raises ValueError naming it, and nothing is written.
+        """
+        target = os.fspath(path)
+        state = {}
+        for name, x in self.state_dict().items():
+            value = real(x, "save", f"parameter {name!r}")
+            if not math.isfinite(value):
+                raise ValueError(f"save: parameter {name!r} is {value!r}, which JSON cannot hold; nothing written")
+            state[name] = value
+        _write_atomically(target, lambda f: json.dump(state, f, indent=1, allow_nan=False))
 
     def load(self, path: str | os.PathLike[str]) -> None:
-        """Read parameters written by `save` into this model (see `load_state_dict`)."""
-        with open(path, encoding="utf-8") as f:
-            state = json.load(f)
+        """Read parameters written by `save` into this model (see `load_state_dict`).
+
+        A file that is not JSON (empty, cut short, binary) or holds no state dict
+        raises ValueError naming it; the errors of `load_state_dict` name it too.
+        """
+        where = os.fspath(path)
+        try:
+            with open(path, encoding="utf-8") as f:
+                state = json.load(f)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"load: {where!r} is not a JSON file written by save(): {exc}") from exc
         if not isinstance(state, dict):
-            raise ValueError(f"load: {os.fspath(path)!r} does not hold a state dict")
-        self.load_state_dict(state)
+            raise ValueError(f"load: {where!r} does not hold a state dict")
+        try:
+            self.load_state_dict(state)
+        except (KeyError, TypeError) as exc:  # the same error, naming the file too
+            raise type(exc)(f"load {where!r}: {exc.args[0]}") from exc
 
     def extra_repr(self) -> str:
         """The arguments shown in this module's repr line."""
@@ -169,6 +225,43 @@ class Module:
             body = repr(child).replace("\n", "\n  ")
             lines.append(f"  ({name.rsplit('.', 1)[-1]}): {body}")
         return "\n".join(lines) + "\n)"
+
+
+def _write_atomically(target: str, write: Callable[[Any], None]) -> None:
+    """Run `write(file)` on a new file beside `target`, fsync it, and rename it over `target`.
+
+    os.replace is atomic on POSIX and Windows: readers see the old file or the new one,
+    never a part. On failure the temporary file is removed and `target` is untouched.
+    """
+    directory = os.path.dirname(os.path.abspath(target))
+    temporary = os.path.join(directory, f".{os.path.basename(target)}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for open()
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        if os.path.exists(target):  # keep the permissions of the file being replaced
+            os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_directory(directory)
+
+
+def _sync_directory(directory: str) -> None:
+    """Flush the rename to disk too, where the platform can (POSIX; not Windows)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _init_std(nin: int, activation: str) -> float:
@@ -201,6 +294,8 @@ class Neuron(Module):
         `input_data`, when given, is the inputs' `.data` (x then all Values): a Layer
         reads it once for all its neurons.
         """
+        if type(x) is not list:
+            _check_sample(x, "Neuron")
         if len(x) != len(self.w):
             raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
         return _ACTIVATE[self.activation](linear(self.w, x, self.b, input_data))
@@ -221,6 +316,8 @@ class Layer(Module):
 
     def forward(self, x: Sequence[Value | Number]) -> list[Value]:
         """Every neuron's output for one sample `x`."""
+        if type(x) is not list:
+            _check_sample(x, "Layer")
         if len(x) != self.nin:
             raise ValueError(f"Layer: expected {self.nin} inputs, got {len(x)}")
         if all(map(isinstance, x, repeat(Value))):
@@ -275,6 +372,8 @@ class MLP(Module):
 
     def forward(self, x: Sequence[Value | Number]) -> list[Value]:
         """The network's outputs for one sample `x`."""
+        if type(x) is not list:
+            _check_sample(x, "MLP")
         out: list[Value] = self.layers[0](x)
         for layer in self.layers[1:]:
             out = layer(out)

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Number, Value, no_grad
-from ..engine.checks import instance_of, nonnegative_real, positive_int, positive_int_or_none
-from ..optim import Optimizer
+from ..engine.checks import instance_of, nonnegative_real, positive_int, positive_int_or_none, real
+from ..optim import Optimizer, parameter_list
 from .losses import LOSSES, LossSpec, predicted_class
-from .modules import Module
+from .modules import Module, is_sequence
 
 # predicted_class lives with the losses' accuracy rules; it is offered here as before.
 __all__ = ["History", "clip_grad_norm", "collector_paused", "fit", "grad_norms", "predicted_class"]
@@ -45,7 +45,9 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
 
     Returns the norm before clipping. As `torch.nn.utils.clip_grad_norm_`: when the
     norm exceeds `max_norm`, every grad is multiplied by max_norm / (norm + 1e-6);
-    otherwise the grads are left alone. Call it between `backward()` and `step()`.
+    otherwise the grads are left alone. A nan grad makes the norm nan and, as in
+    torch, every grad nan. `params` is an iterable of Values: for a model, pass
+    `model.parameters()`. Call it between `backward()` and `step()`.
 
         >>> a, b = Value(0.0), Value(0.0)
         >>> a.grad, b.grad = 3.0, 4.0
@@ -54,16 +56,23 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
         >>> round(a.grad, 6), round(b.grad, 6)
         (0.6, 0.8)
     """
-    params = list(params)
-    for i, p in enumerate(params):
-        instance_of(p, Value, "clip_grad_norm", f"parameter {i}")
+    params = parameter_list(params, "clip_grad_norm")
     limit = nonnegative_real(max_norm, "clip_grad_norm", "max_norm", finite=False)  # inf: never clip
-    total = math.hypot(*(p.grad for p in params))  # hypot: no overflow from squaring huge grads
+    total = _norm([p.grad for p in params])
     scale = limit / (total + 1e-6)
-    if scale < 1.0:
+    # torch multiplies by min(scale, 1) always: a nan scale (a nan grad, or inf / inf)
+    # makes every grad nan, which the caller sees rather than a step on a silent norm.
+    if not scale >= 1.0:
         for p in params:
             p.grad *= scale
     return total
+
+
+def _norm(grads: list[float]) -> float:
+    """The L2 norm as torch computes it: nan when any grad is nan (math.hypot would say inf
+    for nan and inf together); hypot otherwise, so squaring huge grads cannot overflow."""
+    total = math.hypot(*grads)
+    return math.nan if total == math.inf and any(g != g for g in grads) else total
 
 
 def grad_norms(model: Module) -> dict[str, float]:
@@ -160,9 +169,10 @@ def fit(
 
     A progress bar (tqdm: a widget in Jupyter, text in a terminal) shows the
     epoch, loss and accuracy; `progress=False`, or tqdm not being installed,
-    turns it off. The arguments, labels and sample sizes are checked before
-    training starts, so bad input raises ValueError (TypeError for a value of the
-    wrong type) with the model untouched.
+    turns it off. The arguments, the labels and every sample (a sequence of real
+    numbers, all as wide as the model's input, sample 0 run once to check it) are
+    checked before training starts, so bad input raises ValueError (TypeError for a
+    value of the wrong type) with the model untouched.
 
     Each step runs with CPython's cyclic garbage collector paused (`collector_paused`),
     which makes training about twice as fast: chainrule's graphs hold no reference
@@ -170,12 +180,9 @@ def fit(
     """
     loss_fn, spec = _resolve_loss(loss)
     _check_arguments(X, y, epochs, batch_size)
-    if spec is None:
-        targets = list(y)
-    else:
-        with no_grad():
-            width = len(model(X[0]))
-        targets = spec.targets(y, width, "fit")
+    with no_grad():  # every sample has sample 0's width: one forward checks it against the model
+        first = model(X[0])
+    targets = list(y) if spec is None else spec.targets(y, len(first), "fit")
     count = None if spec is None or spec.target_class is None else spec.correct
     return _Training(model, X, targets, loss_fn, optimizer, count).run(epochs, batch_size, seed, progress)
 
@@ -200,12 +207,32 @@ def _check_arguments(
         raise ValueError(f"fit: {len(samples)} samples in X but {len(y)} labels in y")
     if not samples:
         raise ValueError("fit: X is empty")
-    width = len(samples[0])
-    for i, row in enumerate(samples):
-        if len(row) != width:
-            raise ValueError(f"fit: sample {i} has {len(row)} features, sample 0 has {width}")
+    _check_samples(samples)
     positive_int(epochs, "fit", "epochs")
     positive_int_or_none(batch_size, "fit", "batch_size")
+
+
+def _check_samples(samples: Sequence[Sequence[Number]]) -> None:
+    """Every sample a sequence of real numbers (or Values) as wide as sample 0, so that a bad
+    sample deep in the data fails before the first step rather than after several."""
+    width = -1
+    for i, row in enumerate(samples):
+        if not is_sequence(row):
+            raise TypeError(f"fit: sample {i} must be a sequence of numbers, got {type(row).__name__}")
+        if width < 0:
+            width = len(row)
+        elif len(row) != width:
+            raise ValueError(f"fit: sample {i} has {len(row)} features, sample 0 has {width}")
+        for j, x in enumerate(row):
+            if not isinstance(x, Value):
+                _feature(x, i, j)
+
+
+def _feature(x: object, i: int, j: int) -> float:
+    try:
+        return real(x, "fit", f"feature {j} of sample {i}")
+    except OverflowError as exc:  # an int such as 10**400, past the largest float
+        raise ValueError(f"fit: feature {j} of sample {i} is too large for a float") from exc
 
 
 @dataclass
