@@ -18,11 +18,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from itertools import count
-from operator import attrgetter
 from typing import Any
 
 from .checks import is_real, real
 from .modes import state
+from .scalar import describe, logistic, power
+from .walk import NARY, by_stamp, interior_nodes
 
 __all__ = ["NARY", "Number", "Value", "by_stamp", "constant", "node"]
 
@@ -34,8 +35,6 @@ _INF = math.inf
 # is smaller than theirs, and ascending stamps are a topological order, output first.
 _stamps = count(0, -1)
 _new = object.__new__  # makes a node without running Value.__init__'s checks
-by_stamp = attrgetter("_stamp")  # sort key: newest node first
-NARY: Any = object()  # `_y` of a node whose `_x` and `_dx` hold tuples (see the module docstring)
 
 
 def _reflected(method: Callable[[Value, Value], Value]) -> Callable[[Value, Number], Value]:
@@ -171,17 +170,21 @@ class Value:
         if o is None:
             return NotImplemented
         if o.data == 0.0:
-            raise ZeroDivisionError(f"division: dividing {_where(self)} by zero {_where(o)}")
+            raise ZeroDivisionError(f"division: dividing {describe(self)} by zero {describe(o)}")
         out = self.data / o.data
         return node(out, "/", self, 1.0 / o.data, o, -out / o.data)
 
     def __pow__(self, other: Value | Number) -> Value:
-        """self ** other; d/dself = y x**(y-1), d/dother = x**y log x."""
+        """self ** other; d/dself = y x**(y-1), d/dother = x**y log x (see `scalar.power`)."""
         if isinstance(other, Value):
-            return _power(self, other)
-        if type(other) is not float and not is_real(other):
-            return NotImplemented
-        return _power(self, float(other))
+            out, d_base, d_exponent = power(self, other)
+            return node(out, "**", self, d_base, other, d_exponent)
+        if type(other) is not float:
+            if not is_real(other):
+                return NotImplemented
+            other = float(other)
+        out, d_base, _ = power(self, other)
+        return node(out, f"**{other:g}", self, d_base)  # a number, no node: the op names it ('**2')
 
     __radd__ = _reflected(__add__)
     __rmul__ = _reflected(__mul__)
@@ -207,13 +210,13 @@ class Value:
             return node(math.log(x), "log", self, 1.0 / x)
         if x == 0.0:
             return node(-_INF, "log", self, _INF)
-        raise ValueError(f"log: input must be positive, got {_where(self)}")
+        raise ValueError(f"log: input must be positive, got {describe(self)}")
 
     def sqrt(self) -> Value:
         """Square root; d/dx = 1 / (2 sqrt x), +inf at 0. x < 0 raises ValueError."""
         x = self.data
         if x < 0.0:
-            raise ValueError(f"sqrt: input must be >= 0, got {_where(self)}")
+            raise ValueError(f"sqrt: input must be >= 0, got {describe(self)}")
         out = math.sqrt(x)
         return node(out, "sqrt", self, 0.5 / out if out else _INF)
 
@@ -225,7 +228,7 @@ class Value:
     def sigmoid(self) -> Value:
         """Logistic function 1 / (1 + e**-x); d/dx = s (1 - s), at most 0.25. Computed without
         overflow for any x: exactly 0.0 and 1.0 far out in the tails."""
-        s = _sigmoid(self.data)
+        s = logistic(self.data)
         return node(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
@@ -256,7 +259,7 @@ class Value:
         because `(1 + x.exp()).log()` overflows for large x; `bce_with_logits` is built on it."""
         x = self.data
         out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
-        return node(out, "softplus", self, _sigmoid(x))
+        return node(out, "softplus", self, logistic(x))
 
     # -- backward ------------------------------------------------------------------
 
@@ -280,7 +283,7 @@ class Value:
         if self._x is None:
             self.grad += 1.0
             return
-        order = _interior_nodes(self)
+        order = interior_nodes(self)
         self.grad = 1.0
         # Newest first, a node's grad is complete by the time it passes it on. Every
         # interior grad starts at -0.0, the additive identity of floats, so a first
@@ -330,71 +333,3 @@ def constant(x: object) -> Value | None:
             return None
         x = float(x)  # type: ignore[arg-type]  # is_real checked __float__
     return node(x, "const")
-
-
-def _interior_nodes(root: Value) -> list[Value]:
-    """The non-leaf nodes `root` depends on (itself included), newest first, grads set to -0.0:
-    a float object made for this walk, so a grad that *is* it marks a node found already."""
-    mark = float("-0.0")
-    order = [root]
-    root.grad = mark
-    append = order.append
-    for v in order:  # the list grows as the walk finds nodes: iterative, breadth first
-        y = v._y
-        if y is NARY:
-            for x in v._x:
-                if x._x is not None and x.grad is not mark:
-                    x.grad = mark
-                    append(x)
-        else:
-            x = v._x
-            if x._x is not None and x.grad is not mark:
-                x.grad = mark
-                append(x)
-            if y is not None and y._x is not None and y.grad is not mark:
-                y.grad = mark
-                append(y)
-    order.sort(key=by_stamp)
-    return order
-
-
-def _where(v: Value) -> str:
-    """How an error message names a node: its value and, if it has one, its label."""
-    return f"{v.data!r} (node {v.label!r})" if v.label else repr(v.data)
-
-
-def _sigmoid(x: float) -> float:
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)  # x < 0: no overflow; 0.0 far out, giving an exact 0
-    return e / (1.0 + e)
-
-
-def _pow_float(x: float, y: float) -> float:
-    """x ** y as IEEE pow gives it: overflow to +-inf, 0 ** negative to +inf."""
-    try:
-        out: float = x**y  # real: the caller rules out a negative base with a fractional exponent
-    except OverflowError:
-        return -_INF if x < 0.0 and y % 2.0 == 1.0 else _INF
-    except ZeroDivisionError:
-        return _INF
-    return out
-
-
-def _power(base: Value, exponent: Value | float) -> Value:
-    """base ** exponent; d/dbase = y x**(y-1), d/dexponent = x**y log x."""
-    x = base.data
-    y = exponent.data if isinstance(exponent, Value) else exponent
-    if x < 0.0 and math.isfinite(y) and not y.is_integer():
-        where = _where(exponent) if isinstance(exponent, Value) else repr(y)
-        raise ValueError(f"pow: negative base {_where(base)} with non-integer exponent {where}")
-    if x == 0.0 and y < 0.0:
-        raise ZeroDivisionError(f"pow: zero base {_where(base)} to the negative power {y!r}")
-    out = _pow_float(x, y)
-    d_base = 0.0 if y == 0.0 else y * _pow_float(x, y - 1.0)
-    if not isinstance(exponent, Value):  # not a node: the op names it ('**2') for drawings
-        return node(out, f"**{y:g}", base, d_base)
-    # At x == 0 (y > 0) d/dy is 0, as in PyTorch; for a negative base (integer y) the
-    # real log is undefined: nan.
-    d_exponent = out * math.log(x) if x > 0.0 or x != x else 0.0 if x == 0.0 else math.nan
-    return node(out, "**", base, d_base, exponent, d_exponent)
