@@ -21,7 +21,7 @@ from itertools import count
 from typing import Any
 
 from .checks import is_real, real
-from .modes import state
+from .modes import DEFAULT_MODES, current_modes, own_modes, per_thread, switched
 from .scalar import describe, logistic, power
 from .walk import NARY, by_stamp, interior_nodes
 
@@ -91,7 +91,7 @@ class Value:
         self._op = ""
         self._x = None
         self._stamp = next(_stamps)
-        self._scope = state.scope
+        self._scope = current_modes().scope
 
     # -- the graph, read-only ------------------------------------------------------
 
@@ -313,8 +313,12 @@ def node(data: float, op: str, x: Any = None, dx: Any = 0.0, y: Any = None, dy: 
     out.grad = 0.0
     out.label = ""
     out._stamp = next(_stamps)
-    out._scope = state.scope
-    if x is not None and state.grad_enabled:
+    try:  # this thread's modes (engine/modes.py): DEFAULT_MODES until a mode has changed
+        modes = per_thread.modes if switched.on else DEFAULT_MODES
+    except AttributeError:  # a thread that has changed none: it gets its own, once
+        modes = own_modes()
+    out._scope = modes.scope
+    if x is not None and modes.grad_enabled:
         out._op = op
         out._x = x
         out._y = y
