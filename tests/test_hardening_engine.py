@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import threading
+
+import pytest
 
 from chainrule import Value, is_grad_enabled, no_grad
 from chainrule.engine import current_scope, module_scope
@@ -106,3 +109,44 @@ def test_one_no_grad_decorator_serves_threads_at_once():
 
     _run_threads(a, b)
     assert after == {"a inside its no_grad": False, "a": True, "b": True}
+
+
+# -- 2. concurrent backward ---------------------------------------------------------------
+
+
+def _shared_graph():
+    """Two outputs over one big shared interior (about 15,000 nodes), so a backward pass
+    lasts several of the interpreter's thread switch intervals."""
+    xs = [Value(0.01 * (i + 1), f"x{i}") for i in range(40)]
+    h = xs[0]
+    for i in range(5000):
+        h = h + xs[i % 40] * xs[(7 * i) % 40] * 0.001
+    return xs, [h * 2.0, (h * 0.01).tanh() + h * h]
+
+
+def test_concurrent_backward_gives_leaves_the_sequential_sum():
+    xs, roots = _shared_graph()
+    passes = 6
+    for root in roots:
+        for _ in range(passes):
+            root.backward()
+    expected = [x.grad for x in xs]
+    for x in xs:
+        x.grad = 0.0
+    start = threading.Barrier(len(roots))
+
+    def work(root):
+        def run():
+            start.wait(10)
+            for _ in range(passes):
+                root.backward()
+
+        return run
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often, so that unguarded passes interleave
+    try:
+        _run_threads(*[work(r) for r in roots])
+    finally:
+        sys.setswitchinterval(interval)
+    assert [x.grad for x in xs] == pytest.approx(expected, rel=1e-12)

@@ -16,6 +16,7 @@ an n-ary node (`linear`, `logsumexp`) has `_y = NARY` and its tuples in `_x` and
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from itertools import count
 from typing import Any
@@ -35,6 +36,9 @@ _INF = math.inf
 # is smaller than theirs, and ascending stamps are a topological order, output first.
 _stamps = count(0, -1)
 _new = object.__new__  # makes a node without running Value.__init__'s checks
+# backward writes (and marks with) every interior grad: passes at once over graphs that share
+# nodes would mix their numbers. One lock per call, not per node, costs nothing measurable.
+_backward_lock = threading.Lock()
 
 
 def _reflected(method: Callable[[Value, Value], Value]) -> Callable[[Value, Number], Value]:
@@ -279,26 +283,28 @@ class Value:
 
         Iterative, so graphs of any depth work: the fast form of the rule `backward_steps`
         states one step at a time, giving the same gradients to the bit (a test checks it).
+        Calls from several threads take turns, so leaves get the sum of every pass.
         """
-        if self._x is None:
-            self.grad += 1.0
-            return
-        order = interior_nodes(self)
-        self.grad = 1.0
-        # Newest first, a node's grad is complete by the time it passes it on. Every
-        # interior grad starts at -0.0, the additive identity of floats, so a first
-        # contribution sets it exactly and later ones add; leaves always add.
-        for v in order:
-            g = v.grad
-            y = v._y
-            if y is None:
-                v._x.grad += g * v._dx
-            elif y is NARY:
-                for x, d in zip(v._x, v._dx):
-                    x.grad += g * d
-            else:
-                v._x.grad += g * v._dx
-                y.grad += g * v._dy
+        with _backward_lock:
+            if self._x is None:
+                self.grad += 1.0
+                return
+            order = interior_nodes(self)
+            self.grad = 1.0
+            # Newest first, a node's grad is complete by the time it passes it on. Every
+            # interior grad starts at -0.0, the additive identity of floats, so a first
+            # contribution sets it exactly and later ones add; leaves always add.
+            for v in order:
+                g = v.grad
+                y = v._y
+                if y is None:
+                    v._x.grad += g * v._dx
+                elif y is NARY:
+                    for x, d in zip(v._x, v._dx):
+                        x.grad += g * d
+                else:
+                    v._x.grad += g * v._dx
+                    y.grad += g * v._dy
 
 
 # -- making nodes ------------------------------------------------------------------------
