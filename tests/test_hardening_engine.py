@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+import json
+import os
+import pickle
+import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 from chainrule import Value, is_grad_enabled, no_grad
-from chainrule.engine import current_scope, module_scope
+from chainrule.engine import current_scope, module_scope, topological_order
+from chainrule.nn import MLP
 
 # -- 1. grad mode and module scope are per thread ------------------------------------------
 
@@ -150,3 +157,102 @@ def test_concurrent_backward_gives_leaves_the_sequential_sum():
     finally:
         sys.setswitchinterval(interval)
     assert [x.grad for x in xs] == pytest.approx(expected, rel=1e-12)
+
+
+# -- 3. pickle and deepcopy -------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout whose chainrule the subprocesses import
+
+BUILD = """
+import pickle, sys
+from chainrule import Value
+x, w = Value(0.5, "x"), Value(-1.5, "w")
+h = x
+for _ in range(40):
+    h = (h * w).tanh() + x * 0.1
+with open(sys.argv[1], "wb") as f:
+    pickle.dump((x, w, h), f)
+"""
+
+EXTEND = """
+import json, pickle, sys
+from chainrule import Value
+with open(sys.argv[1], "rb") as f:
+    x, w, h = pickle.load(f)  # a fresh process: its stamps start again where the first's did
+b = Value(2.0, "b")
+out = (h * b + w) * h
+out.backward()
+print(json.dumps([x.grad, w.grad, b.grad, h.grad, out.data]))
+"""
+
+
+def _extended_here():
+    """The graph BUILD and EXTEND make, built and differentiated in this process."""
+    x, w = Value(0.5, "x"), Value(-1.5, "w")
+    h = x
+    for _ in range(40):
+        h = (h * w).tanh() + x * 0.1
+    b = Value(2.0, "b")
+    out = (h * b + w) * h
+    out.backward()
+    return [x.grad, w.grad, b.grad, h.grad, out.data]
+
+
+def _python(code, *args):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_graph_pickled_in_one_process_extends_in_another(tmp_path):
+    path = str(tmp_path / "graph.pickle")
+    _python(BUILD, path)
+    assert json.loads(_python(EXTEND, path)) == _extended_here()
+
+
+def _deep_chain(depth):
+    x = Value(1.5, "x")
+    y = x
+    for _ in range(depth):  # even: y is x
+        y = -y
+    return x, y * x
+
+
+COPIES = pytest.mark.parametrize(
+    "copy_it", [lambda v: pickle.loads(pickle.dumps(v)), copy.deepcopy], ids=["pickle", "copy"]
+)
+
+
+@COPIES
+def test_a_1e5_deep_graph_pickles_and_copies_and_backpropagates(copy_it):
+    x, out = copy_it(_deep_chain(100_000))
+    assert out.data == 2.25 and x.label == "x"
+    (out * 2.0).backward()  # extended after loading: the new node must come first in the walk
+    assert x.grad == 6.0
+
+
+@COPIES
+def test_copies_keep_shared_nodes_shared_and_modules_with_them(copy_it):
+    model = MLP(2, [3, 1], seed=0)
+    hidden = model.layers[0]([0.5, -1.0])
+    out = model.layers[1](hidden)[0]
+    loss = (out - 1.0) ** 2
+    loss.backward()
+    model2, hidden2, loss2 = copy_it((model, hidden, loss))
+    assert [p.grad for p in model2.parameters()] == [p.grad for p in model.parameters()]
+    model2.zero_grad()
+    loss2.backward()
+    assert [p.grad for p in model2.parameters()] == [p.grad for p in model.parameters()]
+    assert [h.grad for h in hidden2] == [h.grad for h in hidden]  # the copy's own hidden nodes
+    assert set(hidden2) <= set(topological_order(loss2))
+    assert loss2.scope == loss.scope == () and hidden2[0].scope[0] is model2.layers[0]
+
+
+def test_copy_copy_is_a_new_node_on_the_same_parents():
+    x = Value(2.0)
+    y = x * x
+    z = copy.copy(y)
+    assert z is not y and z.parents == y.parents and z.local_grads == y.local_grads
+    (z + y).backward()
+    assert x.grad == 8.0

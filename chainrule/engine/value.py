@@ -19,22 +19,22 @@ import math
 import threading
 from collections.abc import Callable
 from itertools import count
-from typing import Any
+from typing import Any, SupportsIndex
 
 from .checks import is_real, real
 from .modes import DEFAULT_MODES, current_modes, own_modes, per_thread, switched
 from .scalar import describe, logistic, power
 from .walk import NARY, by_stamp, interior_nodes
 
-__all__ = ["NARY", "Number", "Value", "by_stamp", "constant", "node"]
+__all__ = ["NARY", "Number", "Value", "by_stamp", "constant", "new_stamp", "node"]
 
 Number = int | float  # and anything else with __float__, such as numpy scalars
 
 _INF = math.inf
-
 # Creation stamps, counting down: a node is always made after its parents, so its stamp
 # is smaller than theirs, and ascending stamps are a topological order, output first.
 _stamps = count(0, -1)
+new_stamp = _stamps.__next__  # a stamp newer than every node's so far (for nodes loaded by pickle)
 _new = object.__new__  # makes a node without running Value.__init__'s checks
 # backward writes (and marks with) every interior grad: passes at once over graphs that share
 # nodes would mix their numbers. One lock per call, not per node, costs nothing measurable.
@@ -67,8 +67,9 @@ class Value:
         Value(data=2.0, grad=4.0, label='a')
 
     Values hash by identity and `==` is left as identity, so they can live in sets
-    and dicts. `.data`, `.grad` and `.label` may be set by hand; note that the local
-    derivatives of nodes already built from a Value were fixed when they were built.
+    and dicts. They pickle and deep-copy with their graph. `.data`, `.grad` and `.label`
+    may be set by hand; note that the local derivatives of nodes already built from a
+    Value were fixed when they were built.
     """
 
     __slots__ = ("__weakref__", "_dx", "_dy", "_op", "_scope", "_stamp", "_x", "_y", "data", "grad", "label")
@@ -146,6 +147,16 @@ class Value:
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    # pickle and copy: a node with its whole graph, iteratively, with fresh stamps (engine/serial.py)
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        return reduce_value(self)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        restore_value(self, state)
+
+    def __copy__(self) -> Value:
+        return copy_value(self)
 
     # -- primitives: forward value and local derivatives side by side ---------------
 
@@ -343,3 +354,7 @@ def constant(x: object) -> Value | None:
             return None
         x = float(x)  # type: ignore[arg-type]  # is_real checked __float__
     return node(x, "const")
+
+
+# Last, as serial.py imports this module: an import inside each pickling hook would cost more than the hook.
+from .serial import copy_value, reduce_value, restore_value  # noqa: E402
