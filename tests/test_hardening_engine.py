@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 import pickle
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 from chainrule import Value, is_grad_enabled, no_grad
 from chainrule.engine import current_scope, module_scope, topological_order
 from chainrule.nn import MLP
+from tests.reference import assert_matches_torch, needs_torch, run_chainrule, run_torch
 
 # -- 1. grad mode and module scope are per thread ------------------------------------------
 
@@ -256,3 +258,72 @@ def test_copy_copy_is_a_new_node_on_the_same_parents():
     assert z is not y and z.parents == y.parents and z.local_grads == y.local_grads
     (z + y).backward()
     assert x.grad == 8.0
+
+
+# -- 4. non-finite values: torch's answers, or a documented difference ---------------------
+
+INF, NAN = math.inf, math.nan
+
+
+@pytest.mark.parametrize("x", [INF, -INF])
+@pytest.mark.parametrize("op", ["sin", "cos"])
+def test_sin_and_cos_of_infinity_are_nan(op, x):
+    v = Value(x)
+    y = getattr(v, op)()
+    y.backward()
+    assert math.isnan(y.data) and math.isnan(y.local_grads[0]) and math.isnan(v.grad)
+
+
+def test_relu_passes_the_gradient_at_nan_as_torch_does():
+    v = Value(NAN)
+    y = v.relu()
+    y.backward()
+    assert math.isnan(y.data) and y.local_grads == (1.0,) and v.grad == 1.0
+
+
+@pytest.mark.parametrize("op", ["log", "sqrt"])
+def test_slope_at_minus_zero_is_minus_infinity(op):
+    """1/x and 1/(2 sqrt x) at -0.0, as IEEE division (and torch) gives them."""
+    minus, plus = getattr(Value(-0.0), op)(), getattr(Value(0.0), op)()
+    assert minus.local_grads == (-INF,) and plus.local_grads == (INF,)
+
+
+@needs_torch
+@pytest.mark.parametrize(
+    ("fn", "x"),
+    [
+        (lambda ops, a: a.sin(), INF),
+        (lambda ops, a: a.cos(), -INF),
+        (lambda ops, a: a.relu(), NAN),
+        (lambda ops, a: a.relu() * 2.0, NAN),
+        (lambda ops, a: a.log(), -0.0),
+        (lambda ops, a: a.log(), 0.0),
+        (lambda ops, a: a.sqrt(), -0.0),
+        (lambda ops, a: a.sqrt(), 0.0),
+        (lambda ops, a: ops.leaky_relu(a, 0.1), NAN),
+        (lambda ops, a: a.tanh() * INF, 1e300),  # 0 * inf upstream: nan in both
+    ],
+)
+def test_non_finite_cases_match_torch(fn, x):
+    assert_matches_torch(fn, [x])
+
+
+def test_the_differences_from_torch_are_documented():
+    """Where the upstream gradient is nan or +-inf and the local derivative an exact 0,
+    torch gives 0 for relu below 0 and for x ** 0 (it masks), chainrule nan (nan * 0):
+    masking would take a check per edge in backward's loop."""
+    v = Value(-1.0)
+    (v.relu() * INF).backward()  # upstream inf, local 0
+    assert math.isnan(v.grad)
+    for doc in (Value.backward.__doc__, Value.relu.__doc__, Value.__pow__.__doc__):
+        assert "torch" in doc.lower() and "nan" in doc
+
+
+@needs_torch
+@pytest.mark.parametrize(
+    "fn", [lambda ops, a: a.relu() * INF, lambda ops, a: (a**0) * NAN], ids=["relu below 0", "x ** 0"]
+)
+def test_the_documented_differences_are_real(fn):
+    """The check on the documentation above: torch gives 0 here, chainrule nan."""
+    ours, theirs = run_chainrule(fn, [-1.0]), run_torch(fn, [-1.0])
+    assert math.isnan(ours[1][0]) and theirs[1][0] == 0.0

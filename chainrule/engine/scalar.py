@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["describe", "logistic", "pow_float", "power"]
+__all__ = ["describe", "logistic", "pow_float", "power", "sin_cos"]
 
 
 def describe(v: Any) -> str:
@@ -52,3 +52,11 @@ def power(base: Any, exponent: Any) -> tuple[float, float, float]:
     # real log is undefined: nan.
     d_exponent = out * math.log(x) if x > 0.0 or x != x else 0.0 if x == 0.0 else math.nan
     return out, d_base, d_exponent
+
+
+def sin_cos(x: float) -> tuple[float, float]:
+    """(sin x, cos x); (nan, nan) at +-inf, as in torch, where `math` raises ValueError."""
+    try:
+        return math.sin(x), math.cos(x)
+    except ValueError:
+        return math.nan, math.nan

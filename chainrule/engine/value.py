@@ -23,7 +23,7 @@ from typing import Any, SupportsIndex
 
 from .checks import is_real, real
 from .modes import DEFAULT_MODES, current_modes, own_modes, per_thread, switched
-from .scalar import describe, logistic, power
+from .scalar import describe, logistic, power, sin_cos
 from .walk import NARY, by_stamp, interior_nodes
 
 __all__ = ["NARY", "Number", "Value", "by_stamp", "constant", "new_stamp", "node"]
@@ -190,7 +190,8 @@ class Value:
         return node(out, "/", self, 1.0 / o.data, o, -out / o.data)
 
     def __pow__(self, other: Value | Number) -> Value:
-        """self ** other; d/dself = y x**(y-1), d/dother = x**y log x (see `scalar.power`)."""
+        """self ** other; d/dself = y x**(y-1), d/dother = x**y log x (see `scalar.power`).
+        d/dself of x ** 0 is 0, so a nan upstream gradient gives nan (torch: 0, see `backward`)."""
         if isinstance(other, Value):
             out, d_base, d_exponent = power(self, other)
             return node(out, "**", self, d_base, other, d_exponent)
@@ -219,21 +220,23 @@ class Value:
         return node(out, "exp", self, out)
 
     def log(self) -> Value:
-        """Natural log; d/dx = 1 / x. log(0) is -inf (as in IEEE); x < 0 raises ValueError."""
+        """Natural log; d/dx = 1 / x. log(+-0) is -inf with slope 1/(+-0) = +-inf (as in IEEE
+        and torch); x < 0 raises ValueError."""
         x = self.data
         if x > 0.0 or x != x:  # positive, +inf or nan
             return node(math.log(x), "log", self, 1.0 / x)
         if x == 0.0:
-            return node(-_INF, "log", self, _INF)
+            return node(-_INF, "log", self, math.copysign(_INF, x))
         raise ValueError(f"log: input must be positive, got {describe(self)}")
 
     def sqrt(self) -> Value:
-        """Square root; d/dx = 1 / (2 sqrt x), +inf at 0. x < 0 raises ValueError."""
+        """Square root; d/dx = 1 / (2 sqrt x): at +-0 (sqrt(-0.0) is -0.0) +-inf, as in torch.
+        x < 0 raises ValueError."""
         x = self.data
         if x < 0.0:
             raise ValueError(f"sqrt: input must be >= 0, got {describe(self)}")
         out = math.sqrt(x)
-        return node(out, "sqrt", self, 0.5 / out if out else _INF)
+        return node(out, "sqrt", self, 0.5 / out if out else math.copysign(_INF, out))
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; d/dx = 1 - tanh(x)**2. Exact +-1 at large |x|."""
@@ -247,9 +250,13 @@ class Value:
         return node(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
-        """max(0, x); d/dx = 1 for x > 0, else 0 (0 at the kink, as in PyTorch)."""
+        """max(0, x); d/dx = 0 for x <= 0 (at the kink too), else 1: relu(nan) is nan with
+        slope 1, as in PyTorch. Unlike PyTorch, a nan or inf upstream gradient still
+        gives nan below 0 (nan * 0; see `backward`)."""
         x = self.data
-        return node(0.0 if x <= 0.0 else x, "relu", self, 1.0 if x > 0.0 else 0.0)
+        if x <= 0.0:
+            return node(0.0, "relu", self, 0.0)
+        return node(x, "relu", self, 1.0)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, else slope * x; d/dx = 1 for x > 0, else slope (slope at 0, as in PyTorch)."""
@@ -262,12 +269,14 @@ class Value:
         return node(abs(x), "abs", self, 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0)
 
     def sin(self) -> Value:
-        """Sine; d/dx = cos x."""
-        return node(math.sin(self.data), "sin", self, math.cos(self.data))
+        """Sine; d/dx = cos x. sin(+-inf) is nan, slope nan (as in torch)."""
+        sin, cos = sin_cos(self.data)
+        return node(sin, "sin", self, cos)
 
     def cos(self) -> Value:
-        """Cosine; d/dx = -sin x."""
-        return node(math.cos(self.data), "cos", self, -math.sin(self.data))
+        """Cosine; d/dx = -sin x. cos(+-inf) is nan, slope nan (as in torch)."""
+        sin, cos = sin_cos(self.data)
+        return node(cos, "cos", self, -sin)
 
     def softplus(self) -> Value:
         """log(1 + e**x), computed without overflow; d/dx = sigmoid(x). A primitive of its own
@@ -295,6 +304,10 @@ class Value:
         Iterative, so graphs of any depth work: the fast form of the rule `backward_steps`
         states one step at a time, giving the same gradients to the bit (a test checks it).
         Calls from several threads take turns, so leaves get the sum of every pass.
+
+        Each contribution is upstream grad * local derivative, in IEEE arithmetic: a nan or
+        inf upstream times an exact 0 is nan. torch masks instead for relu below 0 and for
+        x ** 0 (0 there); chainrule does not, as that takes a check per edge in this loop.
         """
         with _backward_lock:
             if self._x is None:
