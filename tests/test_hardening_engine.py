@@ -327,3 +327,53 @@ def test_the_documented_differences_are_real(fn):
     """The check on the documentation above: torch gives 0 here, chainrule nan."""
     ours, theirs = run_chainrule(fn, [-1.0]), run_torch(fn, [-1.0])
     assert math.isnan(ours[1][0]) and theirs[1][0] == 0.0
+
+
+# -- 5. silent acceptance ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("x", "truth"), [(0.0, False), (-0.0, False), (2.5, True), (-INF, True), (NAN, True)])
+def test_a_value_is_true_unless_zero_as_a_torch_scalar(x, truth):
+    v = Value(x)
+    assert bool(v) is truth
+    assert v == v and v != Value(x) and len({v, Value(x)}) == 2  # identity, as before
+
+
+def test_numpy_bools_are_refused_as_python_bools_are():
+    np = pytest.importorskip("numpy")
+    for bad in (np.bool_(True), np.True_, np.False_):
+        with pytest.raises(TypeError, match="bool"):
+            Value(bad)
+        with pytest.raises(TypeError):
+            Value(1.0) * bad
+    assert Value(np.float64(2.0)).data == 2.0 and Value(np.int64(3)).data == 3.0
+
+
+@pytest.mark.parametrize("x", [2.0, -2.0])
+def test_leaky_relu_checks_its_slope_on_both_sides(x):
+    with pytest.raises(TypeError, match=r"leaky_relu.*slope.*str"):
+        Value(x).leaky_relu("0.1")
+    assert Value(x).leaky_relu(1).local_grads == (1.0,)  # an int slope is a number
+    assert Value(-2.0).leaky_relu(0.5).data == -1.0
+
+
+def test_no_grad_on_a_generator_function_records_no_history_inside_it():
+    w = Value(3.0)
+
+    @no_grad()
+    def predictions(xs):
+        for x in xs:
+            seen = is_grad_enabled()
+            got = yield w * x, seen
+            assert got is None or isinstance(got, str)
+
+    gen = predictions([1.0, 2.0, 3.0])
+    first, seen = next(gen)
+    assert first.is_leaf and not seen
+    assert is_grad_enabled() and not (w * 2.0).is_leaf  # the caller, between resumptions
+    second, seen = gen.send("hello")
+    assert second.is_leaf and not seen and second.data == 6.0
+    gen.close()
+    assert is_grad_enabled()
+    assert [y.is_leaf for y, _ in predictions([1.0, 2.0])] == [True, True]
+    assert predictions.__name__ == "predictions"

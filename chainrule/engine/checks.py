@@ -42,12 +42,16 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+# The names of boolean types with __float__ that are no Python bool: numpy's `bool_` (`bool`
+# in numpy 2), recognised by name since numpy is no dependency.
+_BOOL_NAMES = frozenset({"bool", "bool_"})
 
 
 def is_real(x: object) -> bool:
     """True for what chainrule takes as a real number: an int, a float, or any scalar with
-    `__float__` (numpy's included); never a bool, a string, bytes, None or a container."""
-    if isinstance(x, (bool, str, bytes)) or x is None:
+    `__float__` (numpy's included); never a bool (numpy's `bool_` included), a string,
+    bytes, None or a container."""
+    if isinstance(x, (bool, str, bytes)) or x is None or type(x).__name__ in _BOOL_NAMES:
         return False
     return hasattr(x, "__float__") and not (hasattr(x, "__len__") or hasattr(x, "__iter__"))
 

@@ -14,10 +14,15 @@ per step; a `threading.local` subclass with class defaults cost twice the reads,
 
 from __future__ import annotations
 
+import functools
+import inspect
 import threading
+from collections.abc import Callable, Generator
 from contextlib import ContextDecorator
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
     "DEFAULT_MODES",
@@ -92,6 +97,10 @@ class no_grad(ContextDecorator):  # noqa: N801 - named after torch.no_grad, as u
         ...     y = w * 2
         >>> y.is_leaf
         True
+
+    As a decorator (`@no_grad()`) it also serves generator functions, as torch's does:
+    each resumption of the generator runs under `no_grad`, and what runs between its
+    `yield`s in the caller records as usual.
     """
 
     def __init__(self) -> None:
@@ -101,6 +110,11 @@ class no_grad(ContextDecorator):  # noqa: N801 - named after torch.no_grad, as u
         # As a decorator, a fresh instance per call: one shared `_saved` stack would mix
         # up the states of calls running at once in different threads.
         return no_grad()
+
+    def __call__(self, func: F) -> F:
+        if inspect.isgeneratorfunction(func):
+            return _each_resumption_without_grad(func)  # type: ignore[return-value]
+        return super().__call__(func)
 
     def __enter__(self) -> no_grad:
         modes = own_modes()
@@ -115,6 +129,34 @@ class no_grad(ContextDecorator):  # noqa: N801 - named after torch.no_grad, as u
         tb: TracebackType | None,
     ) -> None:
         own_modes().grad_enabled = self._saved.pop()
+
+
+def _each_resumption_without_grad(func: Callable[..., Generator[Any, Any, Any]]) -> Callable[..., Any]:
+    """`func`, a generator function, with every step of its generators inside `no_grad`."""
+
+    @functools.wraps(func)
+    def generator(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
+        gen = func(*args, **kwargs)
+        try:
+            with no_grad():
+                item = next(gen)
+            while True:
+                try:
+                    sent = yield item
+                except GeneratorExit:
+                    with no_grad():
+                        gen.close()
+                    raise
+                except BaseException as exc:  # thrown in by the caller: passed on to func
+                    with no_grad():
+                        item = gen.throw(exc)
+                else:
+                    with no_grad():
+                        item = gen.send(sent)
+        except StopIteration as stop:
+            return stop.value
+
+    return generator
 
 
 def is_grad_enabled() -> bool:

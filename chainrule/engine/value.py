@@ -66,10 +66,10 @@ class Value:
         >>> a
         Value(data=2.0, grad=4.0, label='a')
 
-    Values hash by identity and `==` is left as identity, so they can live in sets
-    and dicts. They pickle and deep-copy with their graph. `.data`, `.grad` and `.label`
-    may be set by hand; note that the local derivatives of nodes already built from a
-    Value were fixed when they were built.
+    Values hash by identity and `==` is left as identity, so they can live in sets and
+    dicts; `bool(v)` is `v.data != 0`, as for a torch scalar (nan is true). They pickle
+    and deep-copy with their graph. `.data`, `.grad` and `.label` may be set by hand;
+    the local derivatives of nodes already built from a Value were fixed when they were built.
     """
 
     __slots__ = ("__weakref__", "_dx", "_dy", "_op", "_scope", "_stamp", "_x", "_y", "data", "grad", "label")
@@ -97,6 +97,9 @@ class Value:
         self._x = None
         self._stamp = next(_stamps)
         self._scope = current_modes().scope
+
+    def __bool__(self) -> bool:
+        return self.data != 0.0
 
     # -- the graph, read-only ------------------------------------------------------
 
@@ -260,8 +263,10 @@ class Value:
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, else slope * x; d/dx = 1 for x > 0, else slope (slope at 0, as in PyTorch)."""
+        if type(slope) is not float:
+            slope = real(slope, "leaky_relu", "slope")
         x = self.data
-        return node(x if x > 0.0 else slope * x, "leaky_relu", self, 1.0 if x > 0.0 else float(slope))
+        return node(x if x > 0.0 else slope * x, "leaky_relu", self, 1.0 if x > 0.0 else slope)
 
     def abs(self) -> Value:
         """|x|; d/dx = sign(x), and 0 at the kink (as in PyTorch)."""
