@@ -377,3 +377,33 @@ def test_no_grad_on_a_generator_function_records_no_history_inside_it():
     assert is_grad_enabled()
     assert [y.is_leaf for y, _ in predictions([1.0, 2.0])] == [True, True]
     assert predictions.__name__ == "predictions"
+
+
+# -- 6. raw errors -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [lambda: Value(10**400), lambda: Value(1.0) * 10**400, lambda: Value(2.0) ** 10**400])
+def test_an_int_too_large_for_a_float_is_a_clear_error(make):
+    with pytest.raises(ValueError, match=r"(Value|pow).*too large for a float.*1e400"):
+        make()
+
+
+def test_a_label_set_later_is_checked_when_set():
+    v = Value(1.0, "v")
+    with pytest.raises(TypeError, match=r"label must be a str, got int"):
+        v.label = 5
+    assert v.label == "v"
+    (v * 2).label = "twice"
+
+
+def test_grad_set_to_none_is_zero_as_torch_optimizers_read_it():
+    p = Value(2.0)
+    p.grad = None
+    assert p.grad == 0.0
+    (p * p).backward()
+    assert p.grad == 4.0
+    p.grad = 3  # a number is stored as a float
+    assert type(p.grad) is float and p.grad == 3.0
+    with pytest.raises(TypeError, match=r"grad must be a real number"):
+        p.grad = "0"
+    assert p.grad == 3.0

@@ -76,6 +76,8 @@ def real(x: object, where: str, name: str) -> float:
         return float(x)  # type: ignore[arg-type]  # is_real checked __float__
     except (TypeError, ValueError) as exc:  # a __float__ that refuses
         raise TypeError(f"{where}: {name} must be a real number, got {_given(x)}") from exc
+    except OverflowError as exc:  # an int such as 10 ** 400
+        raise ValueError(f"{where}: {name} is too large for a float (above 1.8e308), got {_given(x)}") from exc
 
 
 def finite_real(x: object, where: str, name: str) -> float:
@@ -168,7 +170,10 @@ def _int_at_least(x: object, low: int, where: str, name: str, what: str) -> int:
 
 
 def _given(x: object) -> str:
-    """How a message shows a value it refuses: its type, and its repr when that is short."""
+    """How a message shows a value it refuses: its type, and its repr when that is short
+    (a huge int's order of magnitude: its repr may be too long to make)."""
+    if isinstance(x, int) and abs(x) > 10**40:
+        return f"int ~{'-' if x < 0 else ''}1e{math.floor(math.log10(abs(x)))}"
     text = repr(x)
     return f"{type(x).__name__} {text}" if len(text) <= 40 else type(x).__name__
 

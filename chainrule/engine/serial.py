@@ -80,7 +80,7 @@ def _blank() -> Value:
 def _fields(v: Value) -> tuple[Any, ...]:
     """A node's own fields: a leaf's five, then the edges (x, dx, y, dy); y is None for an
     n-ary node (whose x and dx are tuples), and absent for a unary one."""
-    head = (v.data, v.grad, v.label, v._op, v._scope)
+    head = (v.data, v._grad, v._label, v._op, v._scope)
     x = v._x
     if x is None:
         return head
@@ -112,7 +112,7 @@ def restore_value(v: Value, state: tuple[Any, ...]) -> None:
     parents among them, so fresh stamps keep every node newer than its parents.
     """
     data, grad, label, op, scope, *edges = state[1]
-    v.data, v.grad, v.label, v._op, v._scope = data, grad, label, op, scope
+    v.data, v._grad, v._label, v._op, v._scope = data, grad, label, op, scope
     v._x = None
     if edges:
         v._x, v._dx, *rest = edges

@@ -31,13 +31,11 @@ __all__ = ["NARY", "Number", "Value", "by_stamp", "constant", "new_stamp", "node
 Number = int | float  # and anything else with __float__, such as numpy scalars
 
 _INF = math.inf
-# Creation stamps, counting down: a node is always made after its parents, so its stamp
-# is smaller than theirs, and ascending stamps are a topological order, output first.
+# Creation stamps count down: a node comes after its parents, so ascending is a topological order, output first.
 _stamps = count(0, -1)
 new_stamp = _stamps.__next__  # a stamp newer than every node's so far (for nodes loaded by pickle)
 _new = object.__new__  # makes a node without running Value.__init__'s checks
-# backward writes (and marks with) every interior grad: passes at once over graphs that share
-# nodes would mix their numbers. One lock per call, not per node, costs nothing measurable.
+# backward writes (and marks with) every interior grad: concurrent passes must take turns.
 _backward_lock = threading.Lock()
 
 
@@ -68,15 +66,16 @@ class Value:
 
     Values hash by identity and `==` is left as identity, so they can live in sets and
     dicts; `bool(v)` is `v.data != 0`, as for a torch scalar (nan is true). They pickle
-    and deep-copy with their graph. `.data`, `.grad` and `.label` may be set by hand;
-    the local derivatives of nodes already built from a Value were fixed when they were built.
+    and deep-copy with their graph. `.data`, `.grad` and `.label` may be set by hand
+    (`grad = None` is 0.0, as torch's optimizers read a missing grad); the local
+    derivatives of nodes already built from a Value were fixed when they were built.
     """
 
-    __slots__ = ("__weakref__", "_dx", "_dy", "_op", "_scope", "_stamp", "_x", "_y", "data", "grad", "label")
+    __slots__ = ("__weakref__", "_dx", "_dy", "_grad", "_label", "_op", "_scope", "_stamp", "_x", "_y", "data")
 
     data: float
-    grad: float
-    label: str
+    _grad: float
+    _label: str
     _op: str
     _stamp: int
     _scope: tuple[Any, ...]
@@ -88,15 +87,35 @@ class Value:
     def __init__(self, data: Number, label: str = "") -> None:
         if type(data) is not float:
             data = real(data, "Value", "data")
-        if not isinstance(label, str):
-            raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
+        self.label = label  # checked there
         self.data = data
-        self.grad = 0.0
-        self.label = label
+        self._grad = 0.0
         self._op = ""
         self._x = None
         self._stamp = next(_stamps)
         self._scope = current_modes().scope
+
+    # -- grad and label: checked when set (the engine's own loops use the slots) ----
+
+    @property
+    def grad(self) -> float:
+        """d output / d self after `output.backward()`; leaves accumulate it across calls."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, g: float | None) -> None:
+        self._grad = g if type(g) is float else 0.0 if g is None else real(g, "Value", "grad")
+
+    @property
+    def label(self) -> str:
+        """The node's name in drawings, explanations and error messages ('' for none)."""
+        return self._label
+
+    @label.setter
+    def label(self, text: str) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"Value: label must be a str, got {type(text).__name__}")
+        self._label = text
 
     def __bool__(self) -> bool:
         return self.data != 0.0
@@ -201,7 +220,7 @@ class Value:
         if type(other) is not float:
             if not is_real(other):
                 return NotImplemented
-            other = float(other)
+            other = real(other, "pow", "exponent")  # 10 ** 400 is a clear ValueError
         out, d_base, _ = power(self, other)
         return node(out, f"**{other:g}", self, d_base)  # a number, no node: the op names it ('**2')
 
@@ -316,24 +335,24 @@ class Value:
         """
         with _backward_lock:
             if self._x is None:
-                self.grad += 1.0
+                self._grad += 1.0
                 return
             order = interior_nodes(self)
-            self.grad = 1.0
+            self._grad = 1.0
             # Newest first, a node's grad is complete by the time it passes it on. Every
             # interior grad starts at -0.0, the additive identity of floats, so a first
             # contribution sets it exactly and later ones add; leaves always add.
             for v in order:
-                g = v.grad
+                g = v._grad
                 y = v._y
                 if y is None:
-                    v._x.grad += g * v._dx
+                    v._x._grad += g * v._dx
                 elif y is NARY:
                     for x, d in zip(v._x, v._dx):
-                        x.grad += g * d
+                        x._grad += g * d
                 else:
-                    v._x.grad += g * v._dx
-                    y.grad += g * v._dy
+                    v._x._grad += g * v._dx
+                    y._grad += g * v._dy
 
 
 # -- making nodes ------------------------------------------------------------------------
@@ -345,8 +364,8 @@ def node(data: float, op: str, x: Any = None, dx: Any = 0.0, y: Any = None, dy: 
     constructor of nodes, which every primitive calls; it checks nothing."""
     out = _new(Value)
     out.data = data
-    out.grad = 0.0
-    out.label = ""
+    out._grad = 0.0
+    out._label = ""
     out._stamp = next(_stamps)
     try:  # this thread's modes (engine/modes.py): DEFAULT_MODES until a mode has changed
         modes = per_thread.modes if switched.on else DEFAULT_MODES
@@ -370,7 +389,10 @@ def constant(x: object) -> Value | None:
     if type(x) is not float:
         if not is_real(x):
             return None
-        x = float(x)  # type: ignore[arg-type]  # is_real checked __float__
+        try:
+            x = float(x)  # type: ignore[arg-type]  # is_real checked __float__
+        except OverflowError:  # an int such as 10 ** 400, which real() names in a ValueError
+            x = real(x, "Value", "number")
     return node(x, "const")
 
 

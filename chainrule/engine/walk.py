@@ -23,22 +23,22 @@ def interior_nodes(root: Value) -> list[Value]:
     a float object made for this walk, so a grad that *is* it marks a node found already."""
     mark = float("-0.0")
     order = [root]
-    root.grad = mark
+    root._grad = mark
     append = order.append
     for v in order:  # the list grows as the walk finds nodes: iterative, breadth first
         y = v._y
         if y is NARY:
             for x in v._x:
-                if x._x is not None and x.grad is not mark:
-                    x.grad = mark
+                if x._x is not None and x._grad is not mark:
+                    x._grad = mark
                     append(x)
         else:
             x = v._x
-            if x._x is not None and x.grad is not mark:
-                x.grad = mark
+            if x._x is not None and x._grad is not mark:
+                x._grad = mark
                 append(x)
-            if y is not None and y._x is not None and y.grad is not mark:
-                y.grad = mark
+            if y is not None and y._x is not None and y._grad is not mark:
+                y._grad = mark
                 append(y)
     order.sort(key=by_stamp)
     return order
