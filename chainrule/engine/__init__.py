@@ -6,10 +6,14 @@ module builds on its public names.
 - `chainrule.engine.value`: `Value` and its primitives, each forward value beside its
   local derivatives, and `node`, the one constructor of nodes;
 - `chainrule.engine.nary`: `linear` and `logsumexp`, primitives of any number of inputs;
-- `chainrule.engine.modes`: `no_grad`, and `module_scope` (the Modules that made a node);
+- `chainrule.engine.modes`: `no_grad`, and `module_scope` (the Modules that made a node),
+  both per thread;
 - `chainrule.engine.graph`: `topological_order`, and `backward_steps`, the rule of
   backward one step at a time, with `gradients` read from it.
-- `chainrule.engine.checks`: the argument checks every layer uses.
+- `chainrule.engine.checks`: the argument checks every layer uses;
+- `chainrule.engine.serial`: how a Value pickles and copies, with its whole graph;
+- `chainrule.engine.scalar` and `chainrule.engine.walk`: value.py's float arithmetic and
+  backward's walk, in modules of their own to keep value.py short.
 
     >>> x, w, b = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b")
     >>> L = ((w * x + b).relu() - 5) ** 2

@@ -42,12 +42,16 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+# The names of boolean types with __float__ that are no Python bool: numpy's `bool_` (`bool`
+# in numpy 2), recognised by name since numpy is no dependency.
+_BOOL_NAMES = frozenset({"bool", "bool_"})
 
 
 def is_real(x: object) -> bool:
     """True for what chainrule takes as a real number: an int, a float, or any scalar with
-    `__float__` (numpy's included); never a bool, a string, bytes, None or a container."""
-    if isinstance(x, (bool, str, bytes)) or x is None:
+    `__float__` (numpy's included); never a bool (numpy's `bool_` included), a string,
+    bytes, None or a container."""
+    if isinstance(x, (bool, str, bytes)) or x is None or type(x).__name__ in _BOOL_NAMES:
         return False
     return hasattr(x, "__float__") and not (hasattr(x, "__len__") or hasattr(x, "__iter__"))
 
@@ -72,6 +76,8 @@ def real(x: object, where: str, name: str) -> float:
         return float(x)  # type: ignore[arg-type]  # is_real checked __float__
     except (TypeError, ValueError) as exc:  # a __float__ that refuses
         raise TypeError(f"{where}: {name} must be a real number, got {_given(x)}") from exc
+    except OverflowError as exc:  # an int such as 10 ** 400
+        raise ValueError(f"{where}: {name} is too large for a float (above 1.8e308), got {_given(x)}") from exc
 
 
 def finite_real(x: object, where: str, name: str) -> float:
@@ -164,7 +170,10 @@ def _int_at_least(x: object, low: int, where: str, name: str, what: str) -> int:
 
 
 def _given(x: object) -> str:
-    """How a message shows a value it refuses: its type, and its repr when that is short."""
+    """How a message shows a value it refuses: its type, and its repr when that is short
+    (a huge int's order of magnitude: its repr may be too long to make)."""
+    if isinstance(x, int) and abs(x) > 10**40:
+        return f"int ~{'-' if x < 0 else ''}1e{math.floor(math.log10(abs(x)))}"
     text = repr(x)
     return f"{type(x).__name__} {text}" if len(text) <= 40 else type(x).__name__
 

@@ -16,26 +16,27 @@ an n-ary node (`linear`, `logsumexp`) has `_y = NARY` and its tuples in `_x` and
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from itertools import count
-from operator import attrgetter
-from typing import Any
+from typing import Any, SupportsIndex
 
 from .checks import is_real, real
-from .modes import state
+from .modes import DEFAULT_MODES, current_modes, own_modes, per_thread, switched
+from .scalar import describe, logistic, power, sin_cos
+from .walk import NARY, by_stamp, interior_nodes
 
-__all__ = ["NARY", "Number", "Value", "by_stamp", "constant", "node"]
+__all__ = ["NARY", "Number", "Value", "by_stamp", "constant", "new_stamp", "node"]
 
 Number = int | float  # and anything else with __float__, such as numpy scalars
 
 _INF = math.inf
-
-# Creation stamps, counting down: a node is always made after its parents, so its stamp
-# is smaller than theirs, and ascending stamps are a topological order, output first.
+# Creation stamps count down: a node comes after its parents, so ascending is a topological order, output first.
 _stamps = count(0, -1)
+new_stamp = _stamps.__next__  # a stamp newer than every node's so far (for nodes loaded by pickle)
 _new = object.__new__  # makes a node without running Value.__init__'s checks
-by_stamp = attrgetter("_stamp")  # sort key: newest node first
-NARY: Any = object()  # `_y` of a node whose `_x` and `_dx` hold tuples (see the module docstring)
+# backward writes (and marks with) every interior grad: concurrent passes must take turns.
+_backward_lock = threading.Lock()
 
 
 def _reflected(method: Callable[[Value, Value], Value]) -> Callable[[Value, Number], Value]:
@@ -63,16 +64,18 @@ class Value:
         >>> a
         Value(data=2.0, grad=4.0, label='a')
 
-    Values hash by identity and `==` is left as identity, so they can live in sets
-    and dicts. `.data`, `.grad` and `.label` may be set by hand; note that the local
+    Values hash by identity and `==` is left as identity, so they can live in sets and
+    dicts; `bool(v)` is `v.data != 0`, as for a torch scalar (nan is true). They pickle
+    and deep-copy with their graph. `.data`, `.grad` and `.label` may be set by hand
+    (`grad = None` is 0.0, as torch's optimizers read a missing grad); the local
     derivatives of nodes already built from a Value were fixed when they were built.
     """
 
-    __slots__ = ("__weakref__", "_dx", "_dy", "_op", "_scope", "_stamp", "_x", "_y", "data", "grad", "label")
+    __slots__ = ("__weakref__", "_dx", "_dy", "_grad", "_label", "_op", "_scope", "_stamp", "_x", "_y", "data")
 
     data: float
-    grad: float
-    label: str
+    _grad: float
+    _label: str
     _op: str
     _stamp: int
     _scope: tuple[Any, ...]
@@ -84,15 +87,38 @@ class Value:
     def __init__(self, data: Number, label: str = "") -> None:
         if type(data) is not float:
             data = real(data, "Value", "data")
-        if not isinstance(label, str):
-            raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
+        self.label = label  # checked there
         self.data = data
-        self.grad = 0.0
-        self.label = label
+        self._grad = 0.0
         self._op = ""
         self._x = None
         self._stamp = next(_stamps)
-        self._scope = state.scope
+        self._scope = current_modes().scope
+
+    # -- grad and label: checked when set (the engine's own loops use the slots) ----
+
+    @property
+    def grad(self) -> float:
+        """d output / d self after `output.backward()`; leaves accumulate it across calls."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, g: float | None) -> None:
+        self._grad = g if type(g) is float else 0.0 if g is None else real(g, "Value", "grad")
+
+    @property
+    def label(self) -> str:
+        """The node's name in drawings, explanations and error messages ('' for none)."""
+        return self._label
+
+    @label.setter
+    def label(self, text: str) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"Value: label must be a str, got {type(text).__name__}")
+        self._label = text
+
+    def __bool__(self) -> bool:
+        return self.data != 0.0
 
     # -- the graph, read-only ------------------------------------------------------
 
@@ -144,6 +170,16 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
+    # pickle and copy: a node with its whole graph, iteratively, with fresh stamps (engine/serial.py)
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        return reduce_value(self)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        restore_value(self, state)
+
+    def __copy__(self) -> Value:
+        return copy_value(self)
+
     # -- primitives: forward value and local derivatives side by side ---------------
 
     def __add__(self, other: Value | Number) -> Value:
@@ -171,17 +207,22 @@ class Value:
         if o is None:
             return NotImplemented
         if o.data == 0.0:
-            raise ZeroDivisionError(f"division: dividing {_where(self)} by zero {_where(o)}")
+            raise ZeroDivisionError(f"division: dividing {describe(self)} by zero {describe(o)}")
         out = self.data / o.data
         return node(out, "/", self, 1.0 / o.data, o, -out / o.data)
 
     def __pow__(self, other: Value | Number) -> Value:
-        """self ** other; d/dself = y x**(y-1), d/dother = x**y log x."""
+        """self ** other; d/dself = y x**(y-1), d/dother = x**y log x (see `scalar.power`).
+        d/dself of x ** 0 is 0, so a nan upstream gradient gives nan (torch: 0, see `backward`)."""
         if isinstance(other, Value):
-            return _power(self, other)
-        if type(other) is not float and not is_real(other):
-            return NotImplemented
-        return _power(self, float(other))
+            out, d_base, d_exponent = power(self, other)
+            return node(out, "**", self, d_base, other, d_exponent)
+        if type(other) is not float:
+            if not is_real(other):
+                return NotImplemented
+            other = real(other, "pow", "exponent")  # 10 ** 400 is a clear ValueError
+        out, d_base, _ = power(self, other)
+        return node(out, f"**{other:g}", self, d_base)  # a number, no node: the op names it ('**2')
 
     __radd__ = _reflected(__add__)
     __rmul__ = _reflected(__mul__)
@@ -201,21 +242,23 @@ class Value:
         return node(out, "exp", self, out)
 
     def log(self) -> Value:
-        """Natural log; d/dx = 1 / x. log(0) is -inf (as in IEEE); x < 0 raises ValueError."""
+        """Natural log; d/dx = 1 / x. log(+-0) is -inf with slope 1/(+-0) = +-inf (as in IEEE
+        and torch); x < 0 raises ValueError."""
         x = self.data
         if x > 0.0 or x != x:  # positive, +inf or nan
             return node(math.log(x), "log", self, 1.0 / x)
         if x == 0.0:
-            return node(-_INF, "log", self, _INF)
-        raise ValueError(f"log: input must be positive, got {_where(self)}")
+            return node(-_INF, "log", self, math.copysign(_INF, x))
+        raise ValueError(f"log: input must be positive, got {describe(self)}")
 
     def sqrt(self) -> Value:
-        """Square root; d/dx = 1 / (2 sqrt x), +inf at 0. x < 0 raises ValueError."""
+        """Square root; d/dx = 1 / (2 sqrt x): at +-0 (sqrt(-0.0) is -0.0) +-inf, as in torch.
+        x < 0 raises ValueError."""
         x = self.data
         if x < 0.0:
-            raise ValueError(f"sqrt: input must be >= 0, got {_where(self)}")
+            raise ValueError(f"sqrt: input must be >= 0, got {describe(self)}")
         out = math.sqrt(x)
-        return node(out, "sqrt", self, 0.5 / out if out else _INF)
+        return node(out, "sqrt", self, 0.5 / out if out else math.copysign(_INF, out))
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; d/dx = 1 - tanh(x)**2. Exact +-1 at large |x|."""
@@ -225,18 +268,24 @@ class Value:
     def sigmoid(self) -> Value:
         """Logistic function 1 / (1 + e**-x); d/dx = s (1 - s), at most 0.25. Computed without
         overflow for any x: exactly 0.0 and 1.0 far out in the tails."""
-        s = _sigmoid(self.data)
+        s = logistic(self.data)
         return node(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
-        """max(0, x); d/dx = 1 for x > 0, else 0 (0 at the kink, as in PyTorch)."""
+        """max(0, x); d/dx = 0 for x <= 0 (at the kink too), else 1: relu(nan) is nan with
+        slope 1, as in PyTorch. Unlike PyTorch, a nan or inf upstream gradient still
+        gives nan below 0 (nan * 0; see `backward`)."""
         x = self.data
-        return node(0.0 if x <= 0.0 else x, "relu", self, 1.0 if x > 0.0 else 0.0)
+        if x <= 0.0:
+            return node(0.0, "relu", self, 0.0)
+        return node(x, "relu", self, 1.0)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, else slope * x; d/dx = 1 for x > 0, else slope (slope at 0, as in PyTorch)."""
+        if type(slope) is not float:
+            slope = real(slope, "leaky_relu", "slope")
         x = self.data
-        return node(x if x > 0.0 else slope * x, "leaky_relu", self, 1.0 if x > 0.0 else float(slope))
+        return node(x if x > 0.0 else slope * x, "leaky_relu", self, 1.0 if x > 0.0 else slope)
 
     def abs(self) -> Value:
         """|x|; d/dx = sign(x), and 0 at the kink (as in PyTorch)."""
@@ -244,19 +293,21 @@ class Value:
         return node(abs(x), "abs", self, 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0)
 
     def sin(self) -> Value:
-        """Sine; d/dx = cos x."""
-        return node(math.sin(self.data), "sin", self, math.cos(self.data))
+        """Sine; d/dx = cos x. sin(+-inf) is nan, slope nan (as in torch)."""
+        sin, cos = sin_cos(self.data)
+        return node(sin, "sin", self, cos)
 
     def cos(self) -> Value:
-        """Cosine; d/dx = -sin x."""
-        return node(math.cos(self.data), "cos", self, -math.sin(self.data))
+        """Cosine; d/dx = -sin x. cos(+-inf) is nan, slope nan (as in torch)."""
+        sin, cos = sin_cos(self.data)
+        return node(cos, "cos", self, -sin)
 
     def softplus(self) -> Value:
         """log(1 + e**x), computed without overflow; d/dx = sigmoid(x). A primitive of its own
         because `(1 + x.exp()).log()` overflows for large x; `bce_with_logits` is built on it."""
         x = self.data
         out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
-        return node(out, "softplus", self, _sigmoid(x))
+        return node(out, "softplus", self, logistic(x))
 
     # -- backward ------------------------------------------------------------------
 
@@ -276,26 +327,32 @@ class Value:
 
         Iterative, so graphs of any depth work: the fast form of the rule `backward_steps`
         states one step at a time, giving the same gradients to the bit (a test checks it).
+        Calls from several threads take turns, so leaves get the sum of every pass.
+
+        Each contribution is upstream grad * local derivative, in IEEE arithmetic: a nan or
+        inf upstream times an exact 0 is nan. torch masks instead for relu below 0 and for
+        x ** 0 (0 there); chainrule does not, as that takes a check per edge in this loop.
         """
-        if self._x is None:
-            self.grad += 1.0
-            return
-        order = _interior_nodes(self)
-        self.grad = 1.0
-        # Newest first, a node's grad is complete by the time it passes it on. Every
-        # interior grad starts at -0.0, the additive identity of floats, so a first
-        # contribution sets it exactly and later ones add; leaves always add.
-        for v in order:
-            g = v.grad
-            y = v._y
-            if y is None:
-                v._x.grad += g * v._dx
-            elif y is NARY:
-                for x, d in zip(v._x, v._dx):
-                    x.grad += g * d
-            else:
-                v._x.grad += g * v._dx
-                y.grad += g * v._dy
+        with _backward_lock:
+            if self._x is None:
+                self._grad += 1.0
+                return
+            order = interior_nodes(self)
+            self._grad = 1.0
+            # Newest first, a node's grad is complete by the time it passes it on. Every
+            # interior grad starts at -0.0, the additive identity of floats, so a first
+            # contribution sets it exactly and later ones add; leaves always add.
+            for v in order:
+                g = v._grad
+                y = v._y
+                if y is None:
+                    v._x._grad += g * v._dx
+                elif y is NARY:
+                    for x, d in zip(v._x, v._dx):
+                        x._grad += g * d
+                else:
+                    v._x._grad += g * v._dx
+                    y._grad += g * v._dy
 
 
 # -- making nodes ------------------------------------------------------------------------
@@ -307,11 +364,15 @@ def node(data: float, op: str, x: Any = None, dx: Any = 0.0, y: Any = None, dy: 
     constructor of nodes, which every primitive calls; it checks nothing."""
     out = _new(Value)
     out.data = data
-    out.grad = 0.0
-    out.label = ""
+    out._grad = 0.0
+    out._label = ""
     out._stamp = next(_stamps)
-    out._scope = state.scope
-    if x is not None and state.grad_enabled:
+    try:  # this thread's modes (engine/modes.py): DEFAULT_MODES until a mode has changed
+        modes = per_thread.modes if switched.on else DEFAULT_MODES
+    except AttributeError:  # a thread that has changed none: it gets its own, once
+        modes = own_modes()
+    out._scope = modes.scope
+    if x is not None and modes.grad_enabled:
         out._op = op
         out._x = x
         out._y = y
@@ -328,73 +389,12 @@ def constant(x: object) -> Value | None:
     if type(x) is not float:
         if not is_real(x):
             return None
-        x = float(x)  # type: ignore[arg-type]  # is_real checked __float__
+        try:
+            x = float(x)  # type: ignore[arg-type]  # is_real checked __float__
+        except OverflowError:  # an int such as 10 ** 400, which real() names in a ValueError
+            x = real(x, "Value", "number")
     return node(x, "const")
 
 
-def _interior_nodes(root: Value) -> list[Value]:
-    """The non-leaf nodes `root` depends on (itself included), newest first, grads set to -0.0:
-    a float object made for this walk, so a grad that *is* it marks a node found already."""
-    mark = float("-0.0")
-    order = [root]
-    root.grad = mark
-    append = order.append
-    for v in order:  # the list grows as the walk finds nodes: iterative, breadth first
-        y = v._y
-        if y is NARY:
-            for x in v._x:
-                if x._x is not None and x.grad is not mark:
-                    x.grad = mark
-                    append(x)
-        else:
-            x = v._x
-            if x._x is not None and x.grad is not mark:
-                x.grad = mark
-                append(x)
-            if y is not None and y._x is not None and y.grad is not mark:
-                y.grad = mark
-                append(y)
-    order.sort(key=by_stamp)
-    return order
-
-
-def _where(v: Value) -> str:
-    """How an error message names a node: its value and, if it has one, its label."""
-    return f"{v.data!r} (node {v.label!r})" if v.label else repr(v.data)
-
-
-def _sigmoid(x: float) -> float:
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)  # x < 0: no overflow; 0.0 far out, giving an exact 0
-    return e / (1.0 + e)
-
-
-def _pow_float(x: float, y: float) -> float:
-    """x ** y as IEEE pow gives it: overflow to +-inf, 0 ** negative to +inf."""
-    try:
-        out: float = x**y  # real: the caller rules out a negative base with a fractional exponent
-    except OverflowError:
-        return -_INF if x < 0.0 and y % 2.0 == 1.0 else _INF
-    except ZeroDivisionError:
-        return _INF
-    return out
-
-
-def _power(base: Value, exponent: Value | float) -> Value:
-    """base ** exponent; d/dbase = y x**(y-1), d/dexponent = x**y log x."""
-    x = base.data
-    y = exponent.data if isinstance(exponent, Value) else exponent
-    if x < 0.0 and math.isfinite(y) and not y.is_integer():
-        where = _where(exponent) if isinstance(exponent, Value) else repr(y)
-        raise ValueError(f"pow: negative base {_where(base)} with non-integer exponent {where}")
-    if x == 0.0 and y < 0.0:
-        raise ZeroDivisionError(f"pow: zero base {_where(base)} to the negative power {y!r}")
-    out = _pow_float(x, y)
-    d_base = 0.0 if y == 0.0 else y * _pow_float(x, y - 1.0)
-    if not isinstance(exponent, Value):  # not a node: the op names it ('**2') for drawings
-        return node(out, f"**{y:g}", base, d_base)
-    # At x == 0 (y > 0) d/dy is 0, as in PyTorch; for a negative base (integer y) the
-    # real log is undefined: nan.
-    d_exponent = out * math.log(x) if x > 0.0 or x != x else 0.0 if x == 0.0 else math.nan
-    return node(out, "**", base, d_base, exponent, d_exponent)
+# Last, as serial.py imports this module: an import inside each pickling hook would cost more than the hook.
+from .serial import copy_value, reduce_value, restore_value  # noqa: E402
