@@ -95,9 +95,7 @@ class Value:
         self._stamp = next(_stamps)
         self._scope = current_modes().scope
 
-    # -- grad and label: checked when set (the engine's own loops use the slots) ----
-
-    @property
+    @property  # grad and label are checked when set; the engine's own loops use the slots
     def grad(self) -> float:
         """d output / d self after `output.backward()`; leaves accumulate it across calls."""
         return self._grad
@@ -170,14 +168,20 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
-    # pickle and copy: a node with its whole graph, iteratively, with fresh stamps (engine/serial.py)
+    # Pickling and copying: engine/serial.py, imported on first use (it imports this module).
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        from .serial import reduce_value
+
         return reduce_value(self)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
+        from .serial import restore_value
+
         restore_value(self, state)
 
     def __copy__(self) -> Value:
+        from .serial import copy_value
+
         return copy_value(self)
 
     # -- primitives: forward value and local derivatives side by side ---------------
@@ -394,7 +398,3 @@ def constant(x: object) -> Value | None:
         except OverflowError:  # an int such as 10 ** 400, which real() names in a ValueError
             x = real(x, "Value", "number")
     return node(x, "const")
-
-
-# Last, as serial.py imports this module: an import inside each pickling hook would cost more than the hook.
-from .serial import copy_value, reduce_value, restore_value  # noqa: E402
