@@ -14,7 +14,7 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 
 from .engine import Value, no_grad
-from .engine.checks import nonnegative_real, positive_real, real
+from .engine.checks import given, nonnegative_real, positive_real, real
 
 __all__ = ["GradcheckError", "gradcheck", "numerical_gradient"]
 
@@ -109,7 +109,7 @@ def numerical_gradient(fn: Callable[..., Value], point: Sequence[float], *, eps:
 
 def _check_fn(fn: object, where: str) -> None:
     if not callable(fn):
-        raise TypeError(f"{where}: fn must be callable (a function of Values returning a Value), got {_given(fn)}")
+        raise TypeError(f"{where}: fn must be callable (a function of Values returning a Value), got {given(fn)}")
 
 
 def _sequence(x: object, where: str, name: str, of: str) -> Sequence[object]:
@@ -118,7 +118,7 @@ def _sequence(x: object, where: str, name: str, of: str) -> Sequence[object]:
     # Not a check of engine.checks: only this module takes a point as a sequence.
     ordered = hasattr(x, "__len__") and hasattr(x, "__getitem__")
     if not ordered or isinstance(x, (str, bytes, Mapping)):
-        raise TypeError(f"{where}: {name} must be a list or tuple of {of}, one per argument of fn; got {_given(x)}")
+        raise TypeError(f"{where}: {name} must be a list or tuple of {of}, one per argument of fn; got {given(x)}")
     return x  # type: ignore[return-value]  # len and indexing are all the callers use
 
 
@@ -135,11 +135,6 @@ def _check_arity(fn: Callable[..., Value], args: list[Value], where: str) -> Non
         params = ", ".join(str(p.replace(annotation=p.empty)) for p in signature.parameters.values())
         plural = "" if len(args) == 1 else "s"
         raise TypeError(f"{where}: fn({params}) cannot take the {len(args)} input{plural} given ({exc})") from None
-
-
-def _given(x: object) -> str:
-    text = repr(x)
-    return f"{type(x).__name__} {text}" if len(text) <= 40 else type(x).__name__
 
 
 def _call(fn: Callable[..., Value], args: list[Value]) -> Value:

@@ -27,6 +27,7 @@ from typing import TypeVar
 
 __all__ = [
     "finite_real",
+    "given",
     "instance_of",
     "int_at_least",
     "is_index",
@@ -71,13 +72,13 @@ def is_index(x: object) -> bool:
 def real(x: object, where: str, name: str) -> float:
     """`x` as a float; TypeError when it is not a real number (see `is_real`)."""
     if not is_real(x):
-        raise TypeError(f"{where}: {name} must be a real number, got {_given(x)}")
+        raise TypeError(f"{where}: {name} must be a real number, got {given(x)}")
     try:
         return float(x)  # type: ignore[arg-type]  # is_real checked __float__
     except (TypeError, ValueError) as exc:  # a __float__ that refuses
-        raise TypeError(f"{where}: {name} must be a real number, got {_given(x)}") from exc
+        raise TypeError(f"{where}: {name} must be a real number, got {given(x)}") from exc
     except OverflowError as exc:  # an int such as 10 ** 400
-        raise ValueError(f"{where}: {name} is too large for a float (above 1.8e308), got {_given(x)}") from exc
+        raise ValueError(f"{where}: {name} is too large for a float (above 1.8e308), got {given(x)}") from exc
 
 
 def finite_real(x: object, where: str, name: str) -> float:
@@ -155,7 +156,7 @@ def instance_of(x: object, cls: type[T], where: str, name: str) -> T:
 def one_of(x: object, choices: Collection[str], where: str, name: str) -> str:
     """`x` when it is one of `choices`; ValueError listing them otherwise."""
     if not isinstance(x, str):
-        raise TypeError(f"{where}: {name} must be a str, one of {_listed(choices)}; got {_given(x)}")
+        raise TypeError(f"{where}: {name} must be a str, one of {_listed(choices)}; got {given(x)}")
     if x not in choices:
         raise ValueError(f"{where}: {name} must be one of {_listed(choices)}, got {x!r}")
     return x
@@ -163,13 +164,13 @@ def one_of(x: object, choices: Collection[str], where: str, name: str) -> str:
 
 def _int_at_least(x: object, low: int, where: str, name: str, what: str) -> int:
     if isinstance(x, bool) or not isinstance(x, int):
-        raise TypeError(f"{where}: {name} must be {what}, got {_given(x)}")
+        raise TypeError(f"{where}: {name} must be {what}, got {given(x)}")
     if x < low:
         raise ValueError(f"{where}: {name} must be {what}, got {x!r}")
     return x
 
 
-def _given(x: object) -> str:
+def given(x: object) -> str:
     """How a message shows a value it refuses: its type, and its repr when that is short
     (a huge int's order of magnitude: its repr may be too long to make)."""
     if isinstance(x, int) and abs(x) > 10**40:
