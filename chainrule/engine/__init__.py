@@ -23,7 +23,7 @@ module builds on its public names.
 """
 
 from .graph import BackwardStep, Contribution, backward_steps, gradients, topological_order
-from .modes import current_scope, enter_scope, is_grad_enabled, module_scope, no_grad, restore_scope
+from .modes import current_scope, enter_scope, is_grad_enabled, module_scope, no_grad, restore_scope, switch_scope
 from .nary import linear, logsumexp
 from .value import Number, Value
 
@@ -42,5 +42,6 @@ __all__ = [
     "module_scope",
     "no_grad",
     "restore_scope",
+    "switch_scope",
     "topological_order",
 ]

@@ -35,6 +35,7 @@ __all__ = [
     "own_modes",
     "per_thread",
     "restore_scope",
+    "switch_scope",
     "switched",
 ]
 
@@ -183,6 +184,13 @@ def restore_scope(token: tuple[Any, ...]) -> None:
     """End what `enter_scope` began: nodes are attributed as they were before it."""
     modes, saved = token
     modes.scope = saved
+
+
+def switch_scope(token: tuple[Any, ...], module: object) -> None:
+    """Inside what `enter_scope(m)` began, attribute new nodes to `module` in m's place: a
+    Layer moving from one neuron to the next, without looking the thread's modes up again."""
+    modes, saved = token
+    modes.scope = (*saved, module)
 
 
 class module_scope:  # noqa: N801 - used like a function: `with module_scope(m):`

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from itertools import repeat
 from typing import Any, cast
 
-from ..engine import Number, Value, enter_scope, linear, restore_scope
+from ..engine import Number, Value, enter_scope, linear, restore_scope, switch_scope
 from ..engine.checks import one_of, positive_int, real
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
@@ -333,12 +333,13 @@ class Layer(Module):
         x_data = [v.data for v in values]
         own = Neuron.forward
         out = []
-        for n in self.neurons:
-            token = enter_scope(n)
-            try:
+        token = enter_scope(self.neurons[0])
+        try:
+            for n in self.neurons:
+                switch_scope(token, n)
                 out.append(n.forward(values, x_data) if type(n).forward is own else n.forward(values))
-            finally:
-                restore_scope(token)
+        finally:
+            restore_scope(token)
         return out
 
     def extra_repr(self) -> str:
