@@ -11,10 +11,10 @@ for every input.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from .engine import Value, no_grad
-from .engine.checks import given, nonnegative_real, positive_real, real
+from .engine.checks import given, is_sequence, nonnegative_real, positive_real, real
 
 __all__ = ["GradcheckError", "gradcheck", "numerical_gradient"]
 
@@ -115,9 +115,7 @@ def _check_fn(fn: object, where: str) -> None:
 def _sequence(x: object, where: str, name: str, of: str) -> Sequence[object]:
     """`x` when it is an ordered sequence, such as a list, tuple or numpy array; TypeError for a
     number, a string, a mapping or a set (whose order is not the arguments' order)."""
-    # Not a check of engine.checks: only this module takes a point as a sequence.
-    ordered = hasattr(x, "__len__") and hasattr(x, "__getitem__")
-    if not ordered or isinstance(x, (str, bytes, Mapping)):
+    if not is_sequence(x):
         raise TypeError(f"{where}: {name} must be a list or tuple of {of}, one per argument of fn; got {given(x)}")
     return x  # type: ignore[return-value]  # len and indexing are all the callers use
 

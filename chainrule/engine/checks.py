@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Set
 from typing import TypeVar
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "int_at_least",
     "is_index",
     "is_real",
+    "is_sequence",
     "nonnegative_int",
     "nonnegative_real",
     "one_of",
@@ -55,6 +56,15 @@ def is_real(x: object) -> bool:
     if isinstance(x, (bool, str, bytes)) or x is None or type(x).__name__ in _BOOL_NAMES:
         return False
     return hasattr(x, "__float__") and not (hasattr(x, "__len__") or hasattr(x, "__iter__"))
+
+
+def is_sequence(x: object) -> bool:
+    """True for an ordered sequence of items, such as a sample's inputs, a batch or a point:
+    something with a length and items by index (a list, a tuple, a numpy array); not a str
+    or bytes, a dict or a set, whose items are characters or keys, and not a number."""
+    if isinstance(x, (str, bytes, bytearray, Mapping, Set)):
+        return False
+    return hasattr(x, "__len__") and hasattr(x, "__getitem__")
 
 
 def is_index(x: object) -> bool:

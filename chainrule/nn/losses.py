@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine import Number, Value, logsumexp
-from ..engine.checks import is_index, is_real, real
-from .modules import is_sequence
+from ..engine.checks import is_index, is_real, is_sequence, real
 
 __all__ = [
     "LOSSES",

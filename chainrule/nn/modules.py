@@ -22,12 +22,12 @@ import os
 import random
 import secrets
 import stat
-from collections.abc import Callable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import Any, cast
 
 from ..engine import Number, Value, enter_scope, linear, restore_scope, switch_scope
-from ..engine.checks import one_of, positive_int, real
+from ..engine.checks import is_sequence, one_of, positive_int, real
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
 
@@ -40,15 +40,6 @@ _ACTIVATE: dict[str, Callable[[Value], Value]] = {
     "linear": lambda z: z,
 }
 ACTIVATIONS = tuple(_ACTIVATE)
-
-
-def is_sequence(x: object) -> bool:
-    """True for what can be a sample's inputs or a batch: a sequence with a length and
-    items by index (a list, a tuple, a numpy array); not a str or bytes, a dict or a set,
-    whose items are characters or keys, and not a number or a Value."""
-    if isinstance(x, (str, bytes, bytearray, Mapping, Set)):
-        return False
-    return hasattr(x, "__len__") and hasattr(x, "__getitem__")
 
 
 def _check_sample(x: object, where: str) -> None:

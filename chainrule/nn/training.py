@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Number, Value, no_grad
-from ..engine.checks import instance_of, nonnegative_real, positive_int, positive_int_or_none, real
+from ..engine.checks import instance_of, is_sequence, nonnegative_real, positive_int, positive_int_or_none, real
 from ..optim import Optimizer, parameter_list
 from .losses import LOSSES, LossSpec, predicted_class
-from .modules import Module, is_sequence
+from .modules import Module
 
 # predicted_class lives with the losses' accuracy rules; it is offered here as before.
 __all__ = ["History", "clip_grad_norm", "collector_paused", "fit", "grad_norms", "predicted_class"]
