@@ -12,8 +12,10 @@ module builds on its public names.
   backward one step at a time, with `gradients` read from it.
 - `chainrule.engine.checks`: the argument checks every layer uses;
 - `chainrule.engine.serial`: how a Value pickles and copies, with its whole graph;
-- `chainrule.engine.scalar` and `chainrule.engine.walk`: value.py's float arithmetic and
-  backward's walk, in modules of their own to keep value.py short.
+- `chainrule.engine.scalar`, `chainrule.engine.walk` and `chainrule.engine.by_hand`:
+  value.py's float arithmetic, backward's walk and loop, and micrograd's names for a
+  node's graph (`Value._prev`, `Value._backward()`), in modules of their own to keep
+  value.py short.
 
     >>> x, w, b = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b")
     >>> L = ((w * x + b).relu() - 5) ** 2

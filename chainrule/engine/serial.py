@@ -27,7 +27,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from .value import NARY, Value, new_stamp
+from .value import CONSTANT, NARY, Value, new_stamp
 
 __all__ = ["copy_value", "reduce_value", "restore_value"]
 
@@ -78,12 +78,12 @@ def _blank() -> Value:
 
 
 def _fields(v: Value) -> tuple[Any, ...]:
-    """A node's own fields: a leaf's five, then the edges (x, dx, y, dy); y is None for an
-    n-ary node (whose x and dx are tuples), and absent for a unary one."""
+    """A node's own fields: a leaf's five (a constant's a sixth, True), then the edges (x, dx,
+    y, dy); y is None for an n-ary node (whose x and dx are tuples), and absent for a unary one."""
     head = (v.data, v._grad, v._label, v._op, v._scope)
     x = v._x
     if x is None:
-        return head
+        return (*head, True) if v.is_constant else head
     y = v._y
     if y is None:
         return (*head, x, v._dx)
@@ -114,7 +114,9 @@ def restore_value(v: Value, state: tuple[Any, ...]) -> None:
     data, grad, label, op, scope, *edges = state[1]
     v.data, v._grad, v._label, v._op, v._scope = data, grad, label, op, scope
     v._x = None
-    if edges:
+    if len(edges) == 1:
+        v._y = CONSTANT
+    elif edges:
         v._x, v._dx, *rest = edges
         if not rest:
             v._y = None

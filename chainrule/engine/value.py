@@ -9,24 +9,25 @@ cycles and reference counting frees it the moment it is dropped.
 Every node is one class with fixed slots (attribute reads in the hot loops then stay
 specialised to one type). A node z = f(x) or f(x, y) keeps its inputs in `_x`, `_y` and
 the local derivatives dz/dx, dz/dy in `_dx`, `_dy`, so unary and binary nodes hold no
-tuples for CPython's collector to walk. A leaf has `_x = None`, a unary node `_y = None`;
-an n-ary node (`linear`, `logsumexp`) has `_y = NARY` and its tuples in `_x` and `_dx`.
+tuples for CPython's collector to walk. A leaf has `_x = None` (a constant also `_y =
+CONSTANT`), a unary node `_y = None`; an n-ary node (`linear`, `logsumexp`) has `_y = NARY`
+and its tuples in `_x` and `_dx`. Every leaf's op is '', as micrograd's code expects.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable
 from itertools import count
 from typing import Any, SupportsIndex
 
+from .by_hand import local_step, parent_set
 from .checks import is_real, real
 from .modes import DEFAULT_MODES, current_modes, own_modes, per_thread, switched
 from .scalar import describe, logistic, power, sin_cos
-from .walk import NARY, by_stamp, interior_nodes
+from .walk import CONSTANT, NARY, backward_pass, by_stamp
 
-__all__ = ["NARY", "Number", "Value", "by_stamp", "constant", "new_stamp", "node"]
+__all__ = ["CONSTANT", "NARY", "Number", "Value", "by_stamp", "constant", "new_stamp", "node"]
 
 Number = int | float  # and anything else with __float__, such as numpy scalars
 
@@ -35,8 +36,6 @@ _INF = math.inf
 _stamps = count(0, -1)
 new_stamp = _stamps.__next__  # a stamp newer than every node's so far (for nodes loaded by pickle)
 _new = object.__new__  # makes a node without running Value.__init__'s checks
-# backward writes (and marks with) every interior grad: concurrent passes must take turns.
-_backward_lock = threading.Lock()
 
 
 def _reflected(method: Callable[[Value, Value], Value]) -> Callable[[Value, Number], Value]:
@@ -152,17 +151,22 @@ class Value:
     @property
     def is_constant(self) -> bool:
         """True for a leaf made from a plain number in an expression such as `x * 2`."""
-        return self._op == "const"
+        return self._x is None and getattr(self, "_y", None) is CONSTANT  # see the module docstring
 
     @property
     def op(self) -> str:
-        """The operation that made this node: '+', '*', 'relu', ...; '' for a leaf."""
+        """The operation that made this node: '+', '*', 'relu', ...; '' for a leaf, constants too."""
         return self._op
 
     @property
     def scope(self) -> tuple[Any, ...]:
         """The Modules whose forward pass made this node, outermost first (see `module_scope`)."""
         return self._scope
+
+    # micrograd's names, for code written against it (engine/by_hand.py): the set of parents,
+    # and this node's own step of the chain rule, as the lecture calls it by hand.
+    _prev = property(parent_set, doc="The nodes this one was computed from, as a set (micrograd's name).")
+    _backward = local_step
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -296,6 +300,8 @@ class Value:
         x = self.data
         return node(abs(x), "abs", self, 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0)
 
+    __abs__ = abs  # abs(v) is v.abs()
+
     def sin(self) -> Value:
         """Sine; d/dx = cos x. sin(+-inf) is nan, slope nan (as in torch)."""
         sin, cos = sin_cos(self.data)
@@ -337,26 +343,7 @@ class Value:
         inf upstream times an exact 0 is nan. torch masks instead for relu below 0 and for
         x ** 0 (0 there); chainrule does not, as that takes a check per edge in this loop.
         """
-        with _backward_lock:
-            if self._x is None:
-                self._grad += 1.0
-                return
-            order = interior_nodes(self)
-            self._grad = 1.0
-            # Newest first, a node's grad is complete by the time it passes it on. Every
-            # interior grad starts at -0.0, the additive identity of floats, so a first
-            # contribution sets it exactly and later ones add; leaves always add.
-            for v in order:
-                g = v._grad
-                y = v._y
-                if y is None:
-                    v._x._grad += g * v._dx
-                elif y is NARY:
-                    for x, d in zip(v._x, v._dx):
-                        x._grad += g * d
-                else:
-                    v._x._grad += g * v._dx
-                    y._grad += g * v._dy
+        backward_pass(self)  # engine/walk.py
 
 
 # -- making nodes ------------------------------------------------------------------------
@@ -383,7 +370,7 @@ def node(data: float, op: str, x: Any = None, dx: Any = 0.0, y: Any = None, dy: 
         out._dx = dx
         out._dy = dy
     else:
-        out._op = op if x is None else ""
+        out._op = ""
         out._x = None
     return out
 
@@ -397,4 +384,6 @@ def constant(x: object) -> Value | None:
             x = float(x)  # type: ignore[arg-type]  # is_real checked __float__
         except OverflowError:  # an int such as 10 ** 400, which real() names in a ValueError
             x = real(x, "Value", "number")
-    return node(x, "const")
+    out = node(x, "")
+    out._y = CONSTANT  # no hot loop reads a leaf's _y: the mark costs nothing elsewhere
+    return out

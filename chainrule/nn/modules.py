@@ -266,16 +266,17 @@ class Neuron(Module):
 
     Weights start as Gaussian noise scaled for the activation: standard deviation
     sqrt(2 / nin) (He) for "relu" and "leaky_relu", sqrt(1 / nin) (Xavier, fan-in
-    form) for "tanh", "sigmoid" and "linear"; the bias starts at 0. Pass a
-    `random.Random` as `rng` for reproducible weights.
+    form) for "tanh", "sigmoid" and "linear"; the bias starts at 0. The weights are
+    drawn from `rng`, a `random.Random`, or without one from Python's global `random`
+    (so `random.seed(0)` first makes them reproducible).
     """
 
     def __init__(self, nin: int, activation: str = "relu", rng: random.Random | None = None) -> None:
         positive_int(nin, "Neuron", "nin")
         one_of(activation, ACTIVATIONS, "Neuron", "activation")
-        rng = rng if rng is not None else random.Random()
+        gauss = rng.gauss if rng is not None else random.gauss
         std = _init_std(nin, activation)
-        self.w = [Value(rng.gauss(0.0, std), f"w{i}") for i in range(nin)]
+        self.w = [Value(gauss(0.0, std), f"w{i}") for i in range(nin)]
         self.b = Value(0.0, "b")
         self.activation = activation
 
@@ -296,12 +297,14 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """`nout` Neurons reading the same inputs; returns a list of `nout` Values (always a list)."""
+    """`nout` Neurons reading the same inputs; returns a list of `nout` Values (always a list).
+
+    The weights are drawn from `rng`, or without one from Python's global `random`.
+    """
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", rng: random.Random | None = None) -> None:
         positive_int(nin, "Layer", "nin")
         positive_int(nout, "Layer", "nout")
-        rng = rng if rng is not None else random.Random()
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
         self.nin, self.nout, self.activation = nin, nout, activation
 
@@ -343,7 +346,9 @@ class Layer(Module):
 class MLP(Module):
     """A multi-layer perceptron: `MLP(2, [16, 16, 1])` maps 2 inputs through two hidden
     layers of 16 to 1 output. Hidden layers use `activation`; the last is linear.
-    The same `seed` gives the same weights. Calling it on one sample returns a list.
+    The same `seed` gives the same weights; without one they are drawn from Python's
+    global `random`, so `random.seed(0)` first makes a run reproducible. Calling it on
+    one sample returns a list.
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", seed: int | None = None) -> None:
@@ -355,7 +360,7 @@ class MLP(Module):
         for i, size in enumerate(nouts):
             positive_int(size, "MLP", f"nouts[{i}]")
         one_of(activation, ACTIVATIONS, "MLP", "activation")  # with one layer no Neuron would check it
-        rng = random.Random(seed)
+        rng = random.Random(seed) if seed is not None else None
         sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else "linear", rng)
