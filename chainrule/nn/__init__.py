@@ -3,7 +3,8 @@
 - `chainrule.nn.modules`: `Module`, `Neuron`, `Layer`, `MLP`;
 - `chainrule.nn.losses`: `mse_loss`, `hinge_loss`, `bce_with_logits`, `cross_entropy`,
   and `LOSSES`, what `fit` knows of each (a `LossSpec`), with `predicted_class`;
-- `chainrule.nn.training`: `fit`, `History`, `clip_grad_norm`, `grad_norms`, `collector_paused`.
+- `chainrule.nn.training`: `fit`, `History`, `clip_grad_norm`, `grad_norms`, `collector_paused`;
+- `chainrule.nn.pytorch`: `to_torch`, `from_torch` (PyTorch imported when they are called).
 
 Everything is offered here, as `chainrule.nn.X`.
 
@@ -17,6 +18,7 @@ Everything is offered here, as `chainrule.nn.X`.
 
 from .losses import LOSSES, LossSpec, bce_with_logits, cross_entropy, hinge_loss, mse_loss, predicted_class
 from .modules import ACTIVATIONS, MLP, Layer, Module, Neuron
+from .pytorch import from_torch, to_torch
 from .training import History, clip_grad_norm, collector_paused, fit, grad_norms
 
 __all__ = [
@@ -33,8 +35,10 @@ __all__ = [
     "collector_paused",
     "cross_entropy",
     "fit",
+    "from_torch",
     "grad_norms",
     "hinge_loss",
     "mse_loss",
     "predicted_class",
+    "to_torch",
 ]
