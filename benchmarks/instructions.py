@@ -6,9 +6,10 @@ depend on how busy the machine is, for judging an engine change on a noisy VM.
 
 Each figure is the difference between two runs of one process under
 `valgrind --tool=cachegrind --cache-sim=no` that differ only in the work measured
-(W1: 1 step against 4 steps, divided by 3; W2: building the 50,000-op DAG's program
-only, against also building the graph, running backward and freeing it), so start-up,
-imports and set-up cancel out. Needs valgrind (Debian's `valgrind` package).
+(W1, and W1 as micrograd's code runs it on `chainrule.micrograd`: 1 step against 4 steps,
+divided by 3; W2: building the 50,000-op DAG's program only, against also building the
+graph, running backward and freeing it), so start-up, imports and set-up cancel out.
+Needs valgrind (Debian's `valgrind` package).
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ def _child(workload: str, amount: int) -> None:
     sys.path.insert(0, str(HERE))
     import workloads  # type: ignore[import-not-found]
 
-    if workload == "W1":
-        step = workloads.w1_chainrule(workloads.weights_after(20))
+    if workload in ("W1", "W1-micrograd"):
+        make = workloads.w1_chainrule if workload == "W1" else workloads.w1_chainrule_micrograd
+        step = make(workloads.weights_after(20))
         for k in range(amount):
             step(20 + k)
     else:
@@ -63,7 +65,9 @@ def main() -> None:
         return
     w1 = (_count("W1", 4) - _count("W1", 1)) / 3
     w2 = _count("W2", 1) - _count("W2", 0)
+    w1_micrograd = (_count("W1-micrograd", 4) - _count("W1-micrograd", 1)) / 3
     print(f"W1: {w1 / 1e6:.1f} M instructions per step")
+    print(f"W1 written for micrograd, on chainrule.micrograd: {w1_micrograd / 1e6:.1f} M instructions per step")
     print(f"W2: {w2 / 1e6:.1f} M instructions per {W2_SMALL:,}-op graph (forward, backward, freeing)")
 
 

@@ -39,6 +39,7 @@ JOBS: list[Job] = [
     ("W1", "floats"),
     ("W1", "chainrule"),
     ("W1", "micrograd"),
+    ("W1", "chainrule-micrograd"),
     ("W1", "chainrule-gcoff"),
     ("W1", "torch"),
     ("W1", "chainrule-binary"),
@@ -229,6 +230,20 @@ def main() -> None:
             f"{times(('W1', 'chainrule-binary'))} vs {times(m, 0)}",
             ratios(m, ("W1", "chainrule-binary")),
             "none (x faster)",
+            None,
+        ),
+        (
+            "(info) W1 step, micrograd's code on `chainrule.micrograd`, vs on micrograd",
+            f"{times(('W1', 'chainrule-micrograd'))} vs {times(m, 0)}",
+            ratios(m, ("W1", "chainrule-micrograd")),
+            "none (x faster)",
+            None,
+        ),
+        (
+            "(info) W1 step, micrograd's code on `chainrule.micrograd`, vs chainrule.nn",
+            f"{times(('W1', 'chainrule-micrograd'))} vs {times(c)}",
+            ratios(("W1", "chainrule-micrograd"), c),
+            "none (x slower)",
             None,
         ),
         (

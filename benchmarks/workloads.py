@@ -10,8 +10,9 @@ Workloads:
   loss + 1e-4 L2, full-batch forward + backward + SGD), written as its notebook
   writes it, timed at k = 20, 50 and 80 of the demo's 100 steps. Engines: chainrule,
   micrograd, floats (hand-written backprop in plain Python floats: the floor for pure
-  Python), torch (the same step on tensors), and chainrule-binary (chainrule with
-  micrograd's 2n binary nodes per neuron instead of one `linear` node).
+  Python), torch (the same step on tensors), chainrule-binary (chainrule with
+  micrograd's 2n binary nodes per neuron instead of one `linear` node), and
+  chainrule-micrograd (the demo's micrograd code with `chainrule.micrograd` imported).
 - W2: a random DAG of 200,000 elementary ops, forward + backward. micrograd 0.1.0
   has +, * and relu but no tanh, so the comparison uses those three for both.
 - W3: a chain of tanh(w * y) nodes, time per node at 1e4 and 1e6 nodes (chainrule).
@@ -131,10 +132,12 @@ def w1_chainrule(weights: Any, binary: bool = False) -> Callable[[int], float]:
     return demo_step(model, Value, lambda x: model(x)[0])  # chainrule's Layer returns a list
 
 
-def micrograd_mlp(weights: Any) -> Any:
-    from micrograd.nn import MLP
+def micrograd_mlp(weights: Any, nn: Any = None) -> Any:
+    """micrograd's MLP (or, with `nn`, the MLP of a package with micrograd's API) set to `weights`."""
+    if nn is None:
+        import micrograd.nn as nn
 
-    model = MLP(2, SIZES[1:])
+    model = nn.MLP(2, SIZES[1:])
     for layer, (rows, biases) in zip(model.layers, weights):
         for neuron, row, b in zip(layer.neurons, rows, biases):
             for w, v in zip(neuron.w, row):
@@ -148,6 +151,15 @@ def w1_micrograd(weights: Any) -> Callable[[int], float]:
 
     model = micrograd_mlp(weights)
     return demo_step(model, Value, model)  # micrograd's last Layer returns a bare Value
+
+
+def w1_chainrule_micrograd(weights: Any) -> Callable[[int], float]:
+    """The demo's code as written for micrograd, with `chainrule.micrograd` imported instead."""
+    from chainrule.micrograd import nn
+    from chainrule.micrograd.engine import Value
+
+    model = micrograd_mlp(weights, nn)
+    return demo_step(model, Value, model)  # its last Layer returns a bare Value, as micrograd's
 
 
 def w1_floats(weights: Any) -> Callable[[int], float]:
@@ -252,6 +264,7 @@ def w1_torch(weights: Any) -> Callable[[int], float]:
 W1 = {
     "chainrule": w1_chainrule,
     "chainrule-binary": lambda weights: w1_chainrule(weights, binary=True),
+    "chainrule-micrograd": w1_chainrule_micrograd,
     "micrograd": w1_micrograd,
     "floats": w1_floats,
     "torch": w1_torch,
@@ -260,7 +273,14 @@ W1 = {
 # skips (samples the hinge ignores) depends on how far training has gone.
 W1_POINTS = (20, 50, 80)
 # Fast engines repeat the points, from fresh models, to gather enough samples.
-W1_REPEATS = {"chainrule": 4, "chainrule-binary": 1, "micrograd": 1, "floats": 20, "torch": 20}
+W1_REPEATS = {
+    "chainrule": 4,
+    "chainrule-micrograd": 4,
+    "chainrule-binary": 1,
+    "micrograd": 1,
+    "floats": 20,
+    "torch": 20,
+}
 W4_EPOCHS = 20
 FITMEM_EPOCHS = 100
 

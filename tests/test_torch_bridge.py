@@ -4,7 +4,10 @@ function with the same gradients, and comes back unchanged."""
 from __future__ import annotations
 
 import random
+import re
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -178,3 +181,11 @@ def test_without_torch_the_error_says_what_to_install(monkeypatch):
         to_torch(MLP(2, [1], seed=0))
     with pytest.raises(ImportError, match=r"from_torch needs PyTorch.*torch==2\.13\.0"):
         from_torch(None)
+
+
+def test_the_readmes_pytorch_example_runs(tmp_path):
+    """The README's PyTorch example is fenced as `py`, so the README test (which needs no torch) skips it."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```py\n(.*?)```", readme, flags=re.DOTALL)
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
