@@ -49,6 +49,7 @@ graphviz:
 		echo "Install it, then run make again:"; \
 		echo "  Debian/Ubuntu: sudo apt-get install graphviz"; \
 		echo "  macOS:         brew install graphviz"; \
+		echo "  Windows:       winget install graphviz (or the installer from graphviz.org)"; \
 		echo "  other:         https://graphviz.org/download/"; \
 		exit 1; \
 	fi
