@@ -65,6 +65,13 @@ def test_in_jupyter_the_page_shows_in_a_sandboxed_iframe():
     assert shown.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in shown
 
 
+def test_a_playground_gives_its_page_at_its_settings():
+    pg = NeuronPlayground(x=-1.0, target=0.5, w=2.0, b=0.25, activation="relu", lr=0.1)
+    pg.step()
+    settings = data_of(pg.page().html)["settings"]
+    assert settings == {"x": -1.0, "target": 0.5, "w": pg.w, "b": pg.b, "activation": "relu", "lr": 0.1}
+
+
 # -- in a browser ----------------------------------------------------------------------
 
 READ = """

@@ -18,11 +18,14 @@ needs no Python. This module is the neuron's maths.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..engine import Value, linear
 from ..engine.checks import finite_real, one_of, positive_int
 from ..explanation import Explanation, explain
+
+if TYPE_CHECKING:
+    from .playground_page import PlaygroundPage
 
 __all__ = ["PLAYGROUND_ACTIVATIONS", "SLOPE_FORMULAS", "WARNINGS", "NeuronPlayground"]
 
@@ -305,6 +308,16 @@ class NeuronPlayground:
         from .playground_widget import playground_widget
 
         return playground_widget(self)
+
+    def page(self) -> PlaygroundPage:
+        """The playground page (`chainrule.viz.save_playground`) starting at these settings: in
+        Jupyter it shows inline and keeps working with no kernel (on GitHub, in nbviewer, in an
+        exported notebook); `.save(path)` writes it."""
+        from .playground_page import PlaygroundPage  # it is built on this class
+
+        return PlaygroundPage(
+            x=self._x, target=self._target, w=self._w, b=self._b, activation=self._activation, lr=self._lr
+        )
 
     def show(self) -> None:
         """Display the playground in Jupyter (see `widget`)."""
