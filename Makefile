@@ -2,6 +2,7 @@
 #   make demo   - the main job
 #   make test   - lint, type-check, check the layers and run the whole test suite
 #                 (WITH_TORCH=1 adds the PyTorch oracle)
+#   make lab    - JupyterLab (the `lab` extra) in .venv, opened on notebooks/
 #   make bench  - the speed and memory benchmarks against micrograd, plain floats and PyTorch
 # Each creates .venv, installs chainrule (editable) with the extras it needs, and
 # installs the Graphviz `dot` program when it is missing; `make test` also installs
@@ -15,7 +16,7 @@ WITH_TORCH ?= 0
 TORCH := torch==2.13.0
 LINT_PATHS := chainrule tests $(wildcard benchmarks)
 
-.PHONY: demo test lint bench graphviz chromium clean
+.PHONY: demo test lint lab lab-install bench graphviz chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,10 @@ $(VENV)/.installed-demo: pyproject.toml | $(PY)
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-lab: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[lab]'
 	touch $@
 
 $(VENV)/.installed-torch: | $(PY)
@@ -44,6 +49,7 @@ graphviz:
 		echo "Install it, then run make again:"; \
 		echo "  Debian/Ubuntu: sudo apt-get install graphviz"; \
 		echo "  macOS:         brew install graphviz"; \
+		echo "  Windows:       winget install graphviz (or the installer from graphviz.org)"; \
 		echo "  other:         https://graphviz.org/download/"; \
 		exit 1; \
 	fi
@@ -61,7 +67,8 @@ chromium:
 		echo "  Debian/Ubuntu: sudo apt-get install chromium chromium-driver"; \
 	fi
 
-TEST_DEPS := graphviz chromium $(VENV)/.installed-test
+# lab-install: CI checks that `make lab` would find its front end, without starting a server.
+TEST_DEPS := graphviz chromium $(VENV)/.installed-test lab-install
 ifeq ($(WITH_TORCH),1)
 TEST_DEPS += $(VENV)/.installed-torch
 endif
@@ -80,6 +87,13 @@ lint: $(VENV)/.installed-test
 
 demo: graphviz $(VENV)/.installed-demo
 	$(VENV)/bin/chainrule demo
+
+# Installs the front end and checks its command runs; `make lab` then starts it.
+lab-install: graphviz $(VENV)/.installed-lab
+	$(VENV)/bin/jupyter-lab --version
+
+lab: lab-install
+	$(VENV)/bin/jupyter-lab notebooks/
 
 # The benchmarks get their own environment: micrograd 0.1.0 and torch beside chainrule.
 BENCH_VENV := .bench-venv

@@ -1,5 +1,6 @@
 """The `chainrule` command. `chainrule demo` is the tour: a worked backward pass in the
-terminal, its graph and stepper page, then an MLP trained on two moons, with plots.
+terminal, its graph, its stepper page, the neuron playground, then an MLP trained on
+two moons, with plots. Each section says what it wrote and how to open it.
 
     $ chainrule demo --out demo-output
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .engine import Value, topological_order
@@ -35,51 +36,91 @@ def worked_example() -> dict[str, Value]:
     return {"x": x, "w": w, "b": b, "y": y, "z": z, "a": a, "L": loss}
 
 
-def _walkthrough(nodes: dict[str, Value]) -> None:
+Say = Callable[[str], None]
+# What a section wrote: each file and how to open it.
+Written = list[tuple[Path, str]]
+
+
+def _walkthrough(nodes: dict[str, Value], say: Say) -> Written:
     loss = nodes["L"]
     names = node_names(loss)
     order = [v for v in topological_order(loss) if not v.is_leaf]  # the forward pass
-    print("1. One ReLU neuron: x = 2, w = 3, b = 1, target y = 5, L = (relu(w·x + b) - y)²")
-    print("\n   Forward pass")
+    say("   Forward pass")
     for v in order:
-        print(f"     {forward_equation(v, names)}")
-    print("\n   Local derivatives, stored on each node as it was computed")
+        say(f"     {forward_equation(v, names)}")
+    say("\n   Local derivatives, stored on each node as it was computed")
     for v in order[::-1]:
         edges = "   ".join(f"d{names[v]}/d{names[p]} = {d:g}" for p, d in zip(v.parents, v.local_grads))
-        print(f"     {edges}")
-    print("\n   Gradients: the chain rule multiplies local derivatives along each path")
+        say(f"     {edges}")
+    say("\n   Gradients: the chain rule multiplies local derivatives along each path")
     for leaf in ("w", "b"):
-        print(f"     {explain(loss, nodes[leaf])}")
+        say(f"     {explain(loss, nodes[leaf])}")
+    return []
 
 
 def run_demo(out: Path, *, steps: int = 100, train: bool = True, quiet: bool = False) -> list[Path]:
     """Run the demo, writing its files into `out`; returns the paths written.
 
-    Raises OSError when `out` cannot be written, and chainrule's own errors (such as a
-    missing Graphviz) as they come.
+    Each numbered section says what it wrote and how to open it; the numbers run on
+    whichever sections `train` leaves in. Raises OSError when `out` cannot be written,
+    and chainrule's own errors (such as a missing Graphviz) as they come.
     """
     out.mkdir(parents=True, exist_ok=True)
     probe = out / ".chainrule-write-test"
     probe.write_text("")  # fail now, not after a minute of work
     probe.unlink()
 
-    from .viz import save_stepper, save_svg
+    from .viz import save_playground, save_stepper, save_svg
+
+    def say(text: str) -> None:
+        if not quiet:
+            print(text)
 
     nodes = worked_example()
-    if not quiet:
-        _walkthrough(nodes)
-    written = [
-        save_svg(nodes["L"], out / "graph.svg", highlight=nodes["w"]),
-        save_stepper(nodes["L"], out / "stepper.html"),
+
+    def page(name: str) -> str:
+        return f"open {name} in a web browser (it needs no network)"
+
+    sections: list[tuple[str, Callable[[], Written]]] = [
+        (
+            "One ReLU neuron: x = 2, w = 3, b = 1, target y = 5, L = (relu(w·x + b) - y)²",
+            lambda: _walkthrough(nodes, say),
+        ),
+        (
+            "Its graph, with the path from w highlighted",
+            lambda: [
+                (save_svg(nodes["L"], out / "graph.svg", highlight=nodes["w"]), f"{page('graph.svg')} or an SVG viewer")
+            ],
+        ),
+        (
+            "A page that steps through its forward and backward passes",
+            lambda: [
+                (
+                    save_stepper(nodes["L"], out / "stepper.html"),
+                    f"{page('stepper.html')}: Next, Prev or the arrow keys step",
+                )
+            ],
+        ),
+        (
+            "The neuron playground: one sigmoid neuron to slide and descend",
+            lambda: [
+                (save_playground(out / "playground.html"), f"{page('playground.html')}: slide w, press descent step")
+            ],
+        ),
+        # The network stepper's page (network.html) comes here, as a section of its own.
     ]
-    if not quiet:
-        print("\n2. Its graph, with the path from w highlighted, and a page that steps through it")
     if train:
-        written += _train(out, steps, quiet)
+        sections.append((f"Training an MLP on two moons, {steps} steps", lambda: _train(out, steps, quiet, say)))
+    written: list[Path] = []
+    for number, (title, run) in enumerate(sections, start=1):
+        say(f"{'' if number == 1 else chr(10)}{number}. {title}")
+        for path, how in run():
+            written.append(path)
+            say(f"   Wrote {path}: {how}.")
     return written
 
 
-def _train(out: Path, steps: int, quiet: bool) -> list[Path]:
+def _train(out: Path, steps: int, quiet: bool, say: Say) -> Written:
     from .data import make_moons
     from .nn import MLP, fit
     from .optim import Adam
@@ -87,20 +128,17 @@ def _train(out: Path, steps: int, quiet: bool) -> list[Path]:
 
     X, y = make_moons(n=100, noise=0.1, seed=0)  # noqa: N806 - the usual name for samples
     model = MLP(2, [16, 16, 1], seed=0)
-    if not quiet:
-        print(f"\n3. Training MLP(2, [16, 16, 1]) ({len(model.parameters())} parameters) on 100 moons points:")
-        print(f"   hinge loss, Adam, {steps} full-batch steps")
+    say(f"   MLP(2, [16, 16, 1]) ({len(model.parameters())} parameters), 100 points, hinge loss, Adam, full batch")
     history = fit(
         model, X, y, loss="hinge_loss", optimizer=Adam(model.parameters(), lr=0.05), epochs=steps, progress=not quiet
-    )
-    if not quiet:
-        accuracy = history.accuracy[-1] if history.accuracy else float("nan")
-        print(f"   final loss {history.loss[-1]:.4f}, training accuracy {accuracy:.0%} ({history.wall_time:.1f} s)")
-        print("\n4. The loss curve and the decision boundary")
+    )  # fit prints its own summary line: epochs, final loss, accuracy, time
     loss_path, boundary_path = out / "loss.png", out / "boundary.png"
     loss_curve(history).savefig(loss_path)
     decision_boundary(model, X, y).savefig(boundary_path)
-    return [loss_path, boundary_path]
+    return [
+        (loss_path, "the loss and accuracy per step; open loss.png in an image viewer or a browser"),
+        (boundary_path, "the classes it learned; open boundary.png in an image viewer or a browser"),
+    ]
 
 
 def _positive_int(text: str) -> int:
@@ -119,9 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser(
         "demo",
-        help="a worked backward pass, its graph and stepper page, and a trained MLP",
+        help="a worked backward pass, its graph, stepper and playground pages, and a trained MLP",
         description="Walk through a worked backward pass, draw it, train an MLP on two moons, and "
-        "write graph.svg, stepper.html, loss.png and boundary.png.",
+        "write graph.svg, stepper.html, playground.html, loss.png and boundary.png.",
     )
     demo.add_argument("--out", type=Path, default=Path("demo-output"), help="folder to write to (default: %(default)s)")
     demo.add_argument("--steps", type=_positive_int, default=100, help="training steps (default: %(default)s)")
@@ -140,8 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ImportError, GraphvizNotFound) as exc:  # a missing extra, or Graphviz's dot
         print(f"chainrule demo: {exc}", file=sys.stderr)
         return 1
-    if not args.quiet:
-        print("\n5. Files written:")
-    for path in written:
-        print(f"   {path}" if not args.quiet else path)
+    if args.quiet:
+        for path in written:
+            print(path)
+    else:
+        print(f"\nDone: {len(written)} files in {args.out}. The pages need no Python: open them in a browser.")
     return 0

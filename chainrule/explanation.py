@@ -37,12 +37,13 @@ so paths are counted by dynamic programming over the graph, and only the first
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .engine import Value, gradients, topological_order
 from .engine.checks import nonnegative_int
-from .notation import derivative, format_number, node_names, notation
+from .notation import derivative, format_number, node_names, notation, superscript
 
 __all__ = ["Explanation", "GradientPath", "Path", "explain"]
 
@@ -93,7 +94,9 @@ class Explanation:
     the leaf); `paths` lists the first `max_paths` of them, in argument order, and
     `omitted` says how many were left out. `str()` writes the chain rule out with
     names and numbers (`names` maps each node to the name it uses), a path of more
-    than 10 terms with its middle left out; notebooks render it as typeset math.
+    than 10 terms with its middle left out. Notebooks show `markdown()`: the same lines
+    with Unicode maths (∂L/∂w, 1.2 \N{MULTIPLICATION SIGN} 10⁻⁵), readable without MathJax, in a static
+    export or on GitHub too; `latex()` gives them typeset, for MathJax or KaTeX.
 
         >>> p = Value(3.0, "p")
         >>> print(explain(p * p, p))
@@ -121,15 +124,33 @@ class Explanation:
     def __str__(self) -> str:
         return "\n".join(self._lines(_TEXT))
 
+    def markdown(self) -> str:
+        """The chain rule as Markdown with Unicode maths, readable anywhere Markdown is:
+
+            >>> print(explain(L, w).markdown())   # doctest: +SKIP
+            ∂L/∂w = ∂L/∂a · ∂a/∂z · ∂z/∂w = 4 · 1 · 2 = 8
+
+        Several paths are listed as bullets under the head line, as `str()` indents them."""
+        return self._markdown(_MARKDOWN, lambda line: line)
+
+    def latex(self) -> str:
+        """The chain rule as Markdown around LaTeX maths (`$$...$$`), for a page with MathJax or KaTeX."""
+        return self._markdown(_LATEX, lambda line: f"$${line}$$")
+
     def _repr_markdown_(self) -> str:
-        lines = self._lines(_LATEX)
+        # Unicode rather than LaTeX: a static export without MathJax shows LaTeX as raw source.
+        return self.markdown()
+
+    def _markdown(self, style: _TextStyle, display: Callable[[str], str]) -> str:
+        lines = self._lines(style)
         head, rest = lines[0], lines[1:]
-        out = [f"$${head}$$"]
+        out = [display(head)]
+        maths = (lambda line: f"${line}$") if style is _LATEX else (lambda line: line)
         if rest:
             out.append("")
             for i, line in enumerate(rest):
                 line = line.removeprefix(_INDENT)
-                out.append(f"- ${line}$" if i < len(self.paths) else f"- {line}")
+                out.append(f"- {maths(line)}" if i < len(self.paths) else f"- {_markdown_escape(line)}")
         return "\n".join(out)
 
     # -- writing it out ------------------------------------------------------------
@@ -318,8 +339,40 @@ class _LatexStyle(_TextStyle):
         return r"\cdots" if hidden is None else rf"\cdots {self.text(f' ({hidden} more terms) ')} \cdots"
 
 
+class _MarkdownStyle(_TextStyle):
+    """Unicode maths in Markdown: the partial sign for d, 1.049e+06 as 1.049 \N{MULTIPLICATION SIGN} 10⁶, and
+    names escaped so that Markdown shows them as they are (p_0, not p<i>0</i>)."""
+
+    def derivative(self, upper: str, lower: str) -> str:
+        return f"∂{_markdown_escape(_bare(upper))}/∂{_markdown_escape(_bare(lower))}"
+
+    def number(self, x: float) -> str:
+        mantissa, e, exponent = format_number(x).partition("e")
+        return f"{mantissa} \N{MULTIPLICATION SIGN} 10{superscript(str(int(exponent)))}" if e else mantissa
+
+    def text(self, words: str) -> str:
+        return _markdown_escape(words)
+
+    def gap(self, hidden: int | None = None) -> str:
+        return "…" if hidden is None else f"… ({hidden} more terms) …"
+
+
 _TEXT = _TextStyle()
 _LATEX = _LatexStyle()
+_MARKDOWN = _MarkdownStyle()
+
+# Characters Markdown would read as formatting inside a line.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_PLAIN_NAME = re.compile(r"[\w₀-₉]+")
+
+
+def _markdown_escape(s: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", s)
+
+
+def _bare(name: str) -> str:
+    """A name as it follows ∂: bare when plain (z, mul₁), in parentheses otherwise, as `derivative` writes it."""
+    return name if _PLAIN_NAME.fullmatch(name) else f"({name})"
 
 
 _LATEX_SPECIAL = {c: "\\" + c for c in "_{}#$%&"} | {"\\": r"\backslash ", "^": r"\hat{}", "~": r"\sim "}

@@ -1,7 +1,8 @@
 """Plots for training: `loss_curve(history)` and `decision_boundary(model, X, y)`.
 
-Each returns a matplotlib `Figure` (Jupyter shows it as a PNG when it is a cell's value;
-`fig.savefig("x.png")` writes it). The figures are made with matplotlib's
+Each returns a matplotlib `Figure`. Jupyter shows it as a PNG when it is a cell's value;
+in a script nothing appears on screen (no window opens): write it with
+`fig.savefig("loss.png")` and open the file. The figures are made with matplotlib's
 object API, not pyplot, so they touch no global state and work on any backend.
 matplotlib is an optional extra: `pip install 'chainrule[notebooks]'`.
 """
@@ -11,11 +12,10 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .engine import Number, no_grad
 from .engine.checks import int_at_least
-from .nn import predicted_class
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -55,21 +55,25 @@ def decision_boundary(
     X: Sequence[Sequence[Number]],  # noqa: N803 - X, y: the usual names for samples and labels
     y: Sequence[int | float],
     *,
-    resolution: int = 80,
+    resolution: int = 100,
 ) -> Figure:
-    """The model's predicted class over the plane, with the samples on top, coloured by label.
+    """The model's predicted class over the plane, with the samples on top, coloured by label,
+    and a legend of the classes.
 
     For a model with one output the predicted class is 1 where the output is > 0
     and 0 elsewhere (labels 0/1 or -1/+1 are coloured to match); for k outputs it
     is the index of the largest. The model is evaluated on a `resolution` x
-    `resolution` grid covering the data with a margin, under `no_grad`.
+    `resolution` grid covering the data with a margin, under `no_grad`; each class's
+    region is filled between the grid points (contours of the outputs, not squares),
+    and a black line marks where the prediction changes.
+
+        >>> fig = decision_boundary(model, X, y)   # doctest: +SKIP
+        >>> fig.savefig("boundary.png")            # in a script: nothing shows until saved
 
     Raises ValueError when X and y differ in length or are empty, when a sample has
     other than 2 features, or for a resolution < 2 (TypeError when it is not an int).
     """
     figure_class = _figure_class()
-    from matplotlib.colors import ListedColormap
-
     if len(X) != len(y) or not X:
         raise ValueError(f"decision_boundary: {len(X)} samples but {len(y)} labels (need at least one sample)")
     if any(len(row) != 2 for row in X):
@@ -78,15 +82,21 @@ def decision_boundary(
     gx = _axis([float(row[0]) for row in X], resolution)
     gy = _axis([float(row[1]) for row in X], resolution)
     with no_grad():
-        single = len(model([gx[0], gy[0]])) == 1
-        grid = [[_predict(model, [a, b]) for a in gx] for b in gy]
+        outputs = [[[o.data for o in model([a, b])] for a in gx] for b in gy]
+    single = len(outputs[0][0]) == 1
     colors = [(1 if label > 0 else 0) if single else int(label) for label in y]
-    k = max(max(max(row) for row in grid), max(colors)) + 1
+    k = max(2 if single else len(outputs[0][0]), max(colors) + 1)
     palette = [_COLORS[i % len(_COLORS)] for i in range(k)]
 
     fig = figure_class(figsize=(5.0, 4.5), layout="constrained")
     ax = fig.add_subplot()
-    ax.pcolormesh(gx, gy, grid, cmap=ListedColormap(palette), vmin=-0.5, vmax=k - 0.5, shading="nearest", alpha=0.3)
+    # Where class c wins: its output above every other (for one output: 2 * score above 0).
+    for c in range(len(outputs[0][0]) if not single else 2):
+        margin = [[_margin(out, c) for out in row] for row in outputs]
+        top = max(max(row) for row in margin)
+        if top > 0:
+            ax.contourf(gx, gy, margin, levels=[0.0, top + 1.0], colors=[palette[c]], alpha=0.3)
+            ax.contour(gx, gy, margin, levels=[0.0], colors="black", linewidths=0.8)
     ax.scatter(
         [row[0] for row in X],
         [row[1] for row in X],
@@ -95,14 +105,33 @@ def decision_boundary(
         linewidths=0.5,
         s=20,
     )
+    _legend(ax, y, colors, palette)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_title("decision boundary")
     return fig
 
 
-def _predict(model: Module, x: list[float]) -> int:
-    return predicted_class(model(x))
+def _margin(out: list[float], c: int) -> float:
+    """How far class c wins at one point: > 0 where it is predicted. One output is the
+    score of class 1 against 0 (predicted where > 0)."""
+    if len(out) == 1:
+        return out[0] if c == 1 else -out[0]
+    return out[c] - max(v for j, v in enumerate(out) if j != c)
+
+
+def _legend(ax: Any, y: Sequence[int | float], colors: list[int], palette: list[str]) -> None:
+    """One entry per label in y, in the colour of its class."""
+    from matplotlib.lines import Line2D
+
+    shown: dict[int, str] = {}
+    for label, c in sorted(zip(y, colors), key=lambda pair: pair[1]):
+        shown.setdefault(c, f"class {label:g}")
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markerfacecolor=palette[c], markeredgecolor="black", label=text)
+        for c, text in shown.items()
+    ]
+    ax.legend(handles=handles, loc="best", framealpha=0.8)
 
 
 def _axis(values: list[float], resolution: int) -> list[float]:

@@ -1,5 +1,6 @@
 """The `chainrule demo` command, run as a user runs it."""
 
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -35,22 +36,47 @@ def test_walks_through_the_worked_example(short_run):
     assert "da/dz = 1" in text  # a local derivative, read from the node
 
 
-def test_writes_every_file_and_prints_its_path(short_run):
+def sections(text):
+    """The numbered section headings of the demo's output, in order."""
+    return re.findall(r"^(\d+)\. ", text, re.MULTILINE)
+
+
+def test_writes_every_file_and_says_how_to_open_it(short_run):
     out, run = short_run
-    names = ["graph.svg", "stepper.html", "loss.png", "boundary.png"]
-    for name in names:
+    text = run.stdout
+    for name, how in [
+        ("graph.svg", "open graph.svg in a web browser"),
+        ("stepper.html", "open stepper.html in a web browser (it needs no network): Next, Prev or the arrow keys"),
+        ("playground.html", "open playground.html in a web browser"),
+        ("loss.png", "open loss.png in an image viewer"),
+        ("boundary.png", "open boundary.png in an image viewer"),
+    ]:
         path = out / name
         assert path.stat().st_size > 0
-        assert str(path) in run.stdout
+        assert f"   Wrote {path}: " in text and how in text
     ET.parse(out / "graph.svg")  # a real SVG
     assert (out / "loss.png").read_bytes().startswith(b"\x89PNG")
-    assert "training accuracy" in run.stdout
+    assert "<svg" in (out / "playground.html").read_text(encoding="utf-8")
+    assert sections(text) == ["1", "2", "3", "4", "5"]
+    # Every section but the walkthrough says what it wrote, right under its heading.
+    for heading in re.split(r"^\d+\. ", text, flags=re.MULTILINE)[2:]:
+        assert "   Wrote " in heading
+    assert re.search(r"^fit: 30 epochs, final loss [\d.]+, accuracy [\d.]+%, [\d.]+ s$", text, re.MULTILINE)
+    assert text.rstrip().endswith(f"Done: 5 files in {out}. The pages need no Python: open them in a browser.")
+
+
+def test_no_train_numbers_its_sections_on(tmp_path):
+    run = demo("--out", str(tmp_path), "--no-train")
+    assert run.returncode == 0, run.stderr
+    assert sections(run.stdout) == ["1", "2", "3", "4"]
+    assert "Training" not in run.stdout and "fit:" not in run.stdout
+    assert f"Wrote {tmp_path / 'playground.html'}: open playground.html" in run.stdout
 
 
 def test_no_train_and_quiet(tmp_path):
     run = demo("--out", str(tmp_path), "--no-train", "--quiet")
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == [str(tmp_path / "graph.svg"), str(tmp_path / "stepper.html")]
+    assert run.stdout.split() == [str(tmp_path / name) for name in ("graph.svg", "stepper.html", "playground.html")]
     assert not (tmp_path / "loss.png").exists()
 
 

@@ -157,14 +157,14 @@ def test_max_paths_zero_and_bad_values():
         explain(out, 2.0)
 
 
-def test_markdown_is_typeset_math():
+def test_latex_is_typeset_math():
     _, w, _, _, _, _, L = seed_example()
-    assert explain(L, w)._repr_markdown_() == (
+    assert explain(L, w).latex() == (
         r"$$\frac{\partial L}{\partial w} = \frac{\partial L}{\partial a} \cdot \frac{\partial a}{\partial z}"
         r" \cdot \frac{\partial z}{\partial w} = 4 \cdot 1 \cdot 2 = 8$$"
     )
     p = Value(3.0, "p_0")
-    md = explain(p * p, p)._repr_markdown_()
+    md = explain(p * p, p).latex()
     assert md.splitlines() == [
         r"$$\frac{\partial \mathrm{mul}_{1}}{\partial \mathrm{p\_0}} = 3 + 3 = 6\text{, the sum over 2 paths:}$$",
         "",
@@ -172,9 +172,37 @@ def test_markdown_is_typeset_math():
         r"- $\frac{\partial \mathrm{mul}_{1}}{\partial \mathrm{p\_0}} = 3$",
     ]
     x, out = repeated_squares(20)
-    md = explain(out, x, max_paths=1)._repr_markdown_()
+    md = explain(out, x, max_paths=1).latex()
     assert md.startswith(r"$$\frac{\partial \mathrm{mul}_{20}}{\partial x} = 3.754 \times 10^{10}")
     assert md.endswith("- ... and 1048575 more paths, not listed (the gradient above sums them all)")
+
+
+def test_markdown_is_unicode_maths_readable_without_mathjax():
+    _, w, _, _, _, _, L = seed_example()
+    e = explain(L, w)
+    assert e.markdown() == e._repr_markdown_() == "∂L/∂w = ∂L/∂a · ∂a/∂z · ∂z/∂w = 4 · 1 · 2 = 8"
+    p = Value(3.0, "p_0")  # Markdown would read _ as emphasis: escaped
+    assert explain(p * p, p).markdown().splitlines() == [
+        r"∂mul₁/∂p\_0 = 3 + 3 = 6, the sum over 2 paths:",
+        "",
+        r"- ∂mul₁/∂p\_0 = 3",
+        r"- ∂mul₁/∂p\_0 = 3",
+    ]
+    x, out = repeated_squares(20)  # 2**20 paths: powers of ten in superscript
+    md = explain(out, x, max_paths=1).markdown()
+    head = "∂mul₂₀/∂x = 3.754 \N{MULTIPLICATION SIGN} 10¹⁰, the sum over 1048576 paths; the first one:"
+    assert md.startswith(head + "\n\n- ∂mul₂₀/∂mul₁₉ · ")
+    assert " · … · " in md  # a long path's middle left out, as in str()
+    assert md.endswith("- ... and 1048575 more paths, not listed (the gradient above sums them all)")
+    assert "$" not in md and "\\frac" not in md
+    small = Value(1e-5, "s") * Value(2.0, "k")
+    assert explain(small, small.parents[1]).markdown() == "∂mul₁/∂k = 1 \N{MULTIPLICATION SIGN} 10⁻⁵"  # d(s·k)/dk = s
+    a = Value(1.0, "a")
+    d = a - 1
+    d.label = "a-y"  # not a plain name: in parentheses after ∂, as str() writes it after d
+    loss = d**2
+    loss.label = "L"
+    assert explain(loss, a).markdown() == "∂L/∂a = ∂L/∂(a-y) · ∂(a-y)/∂a = 0 · 1 = 0"
 
 
 @given(program=steps, point=inputs)

@@ -198,7 +198,7 @@ def test_a_chain_of_more_terms_is_written_with_the_middle_elided():
         "da11/dx = da11/da10 · da10/da9 · da9/da8 · ... (5 more terms) ... · da3/da2 · da2/da1 · da1/dx"
         " = 2 · 2 · 2 · ... · 2 · 2 · 2 = 2048"
     )
-    assert explain(out, x)._repr_markdown_() == (
+    assert explain(out, x).latex() == (
         r"$$\frac{\partial \mathrm{a11}}{\partial x} = \frac{\partial \mathrm{a11}}{\partial \mathrm{a10}}"
         r" \cdot \frac{\partial \mathrm{a10}}{\partial \mathrm{a9}}"
         r" \cdot \frac{\partial \mathrm{a9}}{\partial \mathrm{a8}}"
@@ -214,7 +214,7 @@ def test_explain_of_a_deep_chain_is_small_and_keeps_every_factor():
     x, out = chain(100_000)
     start = time.perf_counter()
     e = explain(out, x)
-    text, markdown = str(e), e._repr_markdown_()
+    text, markdown = str(e), e.latex()
     assert time.perf_counter() - start < 15.0  # about a second; a quadratic step would take hours
     assert len(text.encode()) < 2_000 and len(markdown.encode()) < 2_000
     assert "\n" not in text and "(99994 more terms)" in text and r"\text{ (99994 more terms) }" in markdown

@@ -63,18 +63,66 @@ def test_default_sigmoid_steps_lower_the_loss():
     assert pg.history == losses
 
 
-def test_sigmoid_factor_is_bounded_and_flagged_when_small():
+def test_sigmoid_factor_is_bounded_and_flagged_when_small_far_from_the_target():
     pg = NeuronPlayground()
     assert pg.da_dz_max == 0.25
     for w in [i / 10 for i in range(-40, 41)]:
         pg.w = w
         a = sigmoid(2 * w)
         assert pg.da_dz == pytest.approx(a * (1 - a)) and pg.da_dz <= 0.25
-        assert pg.vanishing == (a * (1 - a) < pg.small_factor)
-    pg.w = 0.5
-    assert not pg.vanishing
-    pg.w = 2.0  # z = 4: a(1 - a) = 0.018, the seed's "almost vanishes near w = 2"
-    assert pg.vanishing
+        small, far = a * (1 - a) < 0.1, (a - 1) ** 2 >= 0.05
+        assert pg.vanishing == (small and far)
+        assert (pg.warning is not None) == (small and far)
+    pg.w = -2.0  # z = -4: a(1 - a) = 0.018 and a = 0.018, far from the target 1
+    assert pg.vanishing and "vanishing gradients begin" in pg.warning and "0.01766" in pg.warning
+    pg.w = 2.0  # z = 4: the same small factor, but a = 0.982 is near the target: converging
+    assert pg.da_dz < pg.small_factor and not pg.vanishing and pg.warning is None
+
+
+def test_a_converging_tanh_is_not_warned_about():
+    # The case: tanh descending towards the target, the loss below 0.001.
+    pg = NeuronPlayground(activation="tanh", w=0.5, lr=0.1)
+    while pg.loss > 0.0008:
+        pg.step()
+    t = math.tanh(2 * pg.w + pg.b)
+    assert pg.da_dz == pytest.approx(1 - t * t) and pg.da_dz < pg.small_factor  # the factor is small
+    assert not pg.vanishing and pg.warning is None
+    pg.target = -1.0  # now the saturated tanh is far from its target: the factor blocks it
+    assert pg.vanishing and pg.warning.startswith(f"da/dz = {1 - t * t:.4g} is small")
+
+
+def test_a_dead_relu_has_its_own_message():
+    pg = NeuronPlayground(activation="relu", w=-1.0, b=0.5)  # z = -1.5
+    assert pg.da_dz == 0.0 and pg.grad_w == 0.0 and pg.dead and not pg.vanishing
+    assert pg.warning.startswith("Dead ReLU: z ≤ 0, so a = 0 and da/dz = 0")
+    assert pg.step(3) == pg.history[0] and pg.w == -1.0  # descent cannot move it
+    pg.b = 0.0  # z = 0, the kink: still dead (slope 0 there, as in the engine)
+    assert pg.dead
+    pg.w = 0.5  # z = 1: alive, slope 1, nothing to warn about
+    assert not pg.dead and pg.warning is None
+    assert NeuronPlayground(activation="linear", w=-4.0).warning is None
+
+
+def test_the_tangent_slope_is_the_gradient():
+    # loss_at is the curve the plot draws; its central-difference slope at w is grad_w.
+    for activation in PLAYGROUND_ACTIVATIONS:
+        pg = NeuronPlayground(w=0.3, b=0.2, x=1.5, target=0.4, activation=activation)
+        eps = 1e-6
+        slope = (pg.loss_at(pg.w + eps) - pg.loss_at(pg.w - eps)) / (2 * eps)
+        assert pg.grad_w == pytest.approx(slope, rel=1e-6, abs=1e-9)
+        assert pg.loss_at(pg.w) == pg.loss and len(pg.history) == 1  # asking moves nothing
+
+
+def test_x_and_target_are_controls_too():
+    pg = NeuronPlayground()
+    pg.x, pg.target = -1.0, 0.25
+    a = sigmoid(-0.5)
+    assert pg.z == -0.5 and pg.dz_dw == -1.0 and pg.loss == pytest.approx((a - 0.25) ** 2)
+    assert pg.grad_w == pytest.approx(2 * (a - 0.25) * a * (1 - a) * -1.0)
+    pg.lr = 0.1
+    w = pg.w
+    pg.step()
+    assert pg.w == pytest.approx(w - 0.1 * 2 * (a - 0.25) * a * (1 - a) * -1.0)
 
 
 def test_linear_activation_has_no_activation_node():
@@ -83,11 +131,20 @@ def test_linear_activation_has_no_activation_node():
     assert str(pg.explain("b")) == "dL/db = dL/dz · dz/db = 0 · 1 = 0"  # z = 1 = target
 
 
-def test_setting_w_restarts_history_and_bad_settings_are_named():
+def test_a_move_is_marked_and_the_history_goes_on():
     pg = NeuronPlayground()
-    pg.step()
-    pg.w = 1.0
-    assert pg.history == [pg.loss]
+    losses = [pg.loss, pg.step(), pg.step()]
+    pg.w = 1.0  # a move: marked, nothing wiped
+    pg.w = 1.2  # dragged on, with no step between: still one move
+    assert pg.history == [*losses, pg.loss] and pg.moves == [3]
+    pg.step(2)
+    pg.activation = "tanh"
+    assert len(pg.history) == 7 and pg.moves == [3, 6] and pg.history[:3] == losses
+    assert pg.history[6] == pg.loss
+
+
+def test_bad_settings_are_named():
+    pg = NeuronPlayground()
     with pytest.raises(ValueError, match="activation must be one of"):
         pg.activation = "softmax"
     with pytest.raises(TypeError, match="NeuronPlayground: w must be a real number"):
@@ -96,8 +153,13 @@ def test_setting_w_restarts_history_and_bad_settings_are_named():
         NeuronPlayground(lr=0.0)
     with pytest.raises(ValueError, match="b must be finite"):
         pg.b = math.inf
+    with pytest.raises(ValueError, match="x must be finite"):
+        pg.x = math.nan
     with pytest.raises(ValueError, match="parameter must be 'w' or 'b'"):
         pg.explain("x")
+    with pytest.raises(ValueError, match=r"NeuronPlayground\.step: count"):
+        pg.step(0)
+    assert pg.history == [pg.loss] and pg.moves == []  # refused settings change nothing
 
 
 def find(widget, kind, description):
@@ -111,38 +173,54 @@ def find(widget, kind, description):
     raise LookupError(f"no {kind} {description!r}")
 
 
-def panel_html(widget):
-    return widget.children[1].value
+def panel(box):
+    return box.children[1].value
 
 
-def test_widget_sliders_and_descent_button():
+def test_widget_controls_buttons_and_drawing():
     pytest.importorskip("ipywidgets")
     pg = NeuronPlayground()
     box = pg.widget()
-    assert "0.1966 (at most 0.25)" in panel_html(box)
+    html = panel(box)
+    assert (
+        "<svg" in html and ">\N{GREEK SMALL LETTER SIGMA}</text>" in html
+    )  # the neuron drawn by draw_dot: sigma for the sigmoid
+    assert "never above 0.25" in html and ">0.1966<" in html and ">-0.2115<" in html
 
-    # Slide w to 1: z = 2, a = sigmoid(2), and every factor follows.
+    # Slide w to 1: z = 2, a = sigmoid(2), and every factor follows, on the cards and the drawing.
     find(box, "FloatSlider", "w").value = 1.0
     a = sigmoid(2.0)
     grad_w = 2 * (a - 1) * a * (1 - a) * 2
-    assert pg.w == 1.0
-    html = panel_html(box)
-    assert f"{a:.4g}" in html and f"{a * (1 - a):.4g}" in html and f"{grad_w:.4g}" in html
+    assert pg.w == 1.0 and pg.moves == [1]
+    html = panel(box)
+    assert f">{a:.4g}<" in html and f">{a * (1 - a):.4g}<" in html and f">{grad_w:.4g}<" in html
 
-    # Press "descent step": w and b move by -lr * grad, the slider follows, the loss history grows.
+    # x, the target and the learning rate are controls too.
+    find(box, "FloatSlider", "x").value = 1.5
+    find(box, "FloatSlider", "target y").value = 0.5
+    find(box, "FloatSlider", "learning rate").value = 0.2
+    assert (pg.x, pg.target, pg.lr) == (1.5, 0.5, 0.2) and pg.moves == [1]  # one move: no step between
+
+    # "descent step" and "10 steps": w and b move by -lr * grad, the sliders follow, the history grows.
+    a = sigmoid(1.5)
+    grad_w = 2 * (a - 0.5) * a * (1 - a) * 1.5
     find(box, "Button", "descent step").click()
-    w = 1.0 - 0.5 * grad_w
-    assert pg.w == pytest.approx(w) and find(box, "FloatSlider", "w").value == pytest.approx(w)
-    a = sigmoid(2 * pg.w + pg.b)
-    assert f"{a:.4g}" in panel_html(box)
-    assert len(pg.history) == 2 and pg.history[1] < pg.history[0]
-    assert "loss after 1 step:" in box.children[3].value
+    assert pg.w == pytest.approx(1.0 - 0.2 * grad_w) and find(box, "FloatSlider", "w").value == pg.w
+    find(box, "Button", "10 steps").click()
+    assert len(pg.history) == 13 and pg.moves == [1]
+    assert all(b < a for a, b in itertools.pairwise(pg.history[1:]))
+    assert find(box, "FloatSlider", "b").value == pg.b
+    curve, history = box.children[2].children
+    assert "<polyline" in curve.value and "<circle" in curve.value
+    assert "11 descent steps, 1 move" in history.value and "stroke-dasharray" in history.value
 
-    # Far into the tail of the sigmoid, the small factor is flagged.
-    find(box, "FloatSlider", "w").value = 3.0
-    assert "vanishing gradients begin" in panel_html(box)
+    # Far into the tail of the sigmoid, far from the target, the small factor is flagged;
+    # a dead ReLU gets its own message.
+    find(box, "FloatSlider", "target y").value = 1.0
+    find(box, "FloatSlider", "w").value = -3.0
+    assert "vanishing gradients begin" in panel(box)
     find(box, "Dropdown", "activation").value = "relu"
-    assert pg.activation == "relu" and "vanishing" not in panel_html(box)
+    assert pg.activation == "relu" and "vanishing" not in panel(box) and "Dead ReLU" in panel(box)
 
 
 def test_show_without_ipywidgets_names_the_extra(monkeypatch):

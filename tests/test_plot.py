@@ -9,7 +9,6 @@ from chainrule.nn import History, Module
 from chainrule.plot import decision_boundary, loss_curve
 
 matplotlib = pytest.importorskip("matplotlib")
-from matplotlib.collections import QuadMesh  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -49,28 +48,60 @@ def test_loss_curve_without_accuracy_has_one_axis():
     assert len(fig.axes) == 1
 
 
+TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c"]
+
+
+def region_at(fig, x1, x2):
+    """The class whose fill colours the plot at data point (x1, x2): the palette colour at
+    30% over white nearest the rendered pixel."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig).draw()  # once per figure: the canvas keeps its pixels
+    width, height = fig.canvas.get_width_height()
+    pixels = fig.canvas.buffer_rgba()
+    px, py = fig.axes[0].transData.transform((x1, x2))
+    at = 4 * (int(height - py) * width + int(px))
+    r, g, b = bytes(pixels)[at : at + 3]
+    blends = [tuple(0.3 * 255 * c + 0.7 * 255 for c in to_rgba(hex_)[:3]) for hex_ in TAB10]
+    return min(range(3), key=lambda k: sum((p - q) ** 2 for p, q in zip((r, g, b), blends[k])))
+
+
 def test_decision_boundary_of_one_output_splits_at_zero(tmp_path):
     model = Plane((1.0, 0.0, -0.25))  # class 1 where x1 > 0.25
     X, y = [[-1.0, -1.0], [1.0, 1.0], [0.0, 0.5]], [0, 1, 0]
     fig = decision_boundary(model, X, y, resolution=12)
-    mesh = next(c for c in fig.axes[0].collections if isinstance(c, QuadMesh))
-    regions = mesh.get_array().reshape(12, 12)
-    xs = [-1.2 + 2.4 * i / 11 for i in range(12)]  # the data's range with a 10% margin
-    for row in regions:
-        assert [int(v) for v in row] == [1 if x > 0.25 else 0 for x in xs]
+    # Filled regions, not squares: the boundary line is where the score is 0, x1 = 0.25, even
+    # between the grid points (-1.2 + 2.4 i / 11 never hits 0.25).
+    lines = [c for c in fig.axes[0].collections if type(c).__name__.endswith("ContourSet") and not c.filled]
+    xs = {round(v[0], 9) for c in lines for path in c.get_paths() for v in path.vertices}
+    assert xs == {0.25}
+    for x1 in (-1.1, -0.5, 0.2, 0.3, 0.6, 1.1):
+        for x2 in (-1.0, 0.0, 1.0):
+            assert region_at(fig, x1, x2) == (1 if x1 > 0.25 else 0), (x1, x2)
     points = fig.axes[0].collections[-1]
     assert [tuple(c) for c in points.get_facecolors()] == [to_rgba(c) for c in ("#1f77b4", "#ff7f0e", "#1f77b4")]
+    legend = fig.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["class 0", "class 1"]
+    assert [to_rgba(h.get_markerfacecolor()) for h in legend.legend_handles] == [to_rgba(c) for c in TAB10[:2]]
     fig.savefig(tmp_path / "boundary.png")
+
+
+def test_labels_minus_one_and_one_are_named_in_the_legend():
+    fig = decision_boundary(Plane((1.0, 0.0, 0.0)), [[-1.0, 0.0], [1.0, 0.0]], [-1, 1], resolution=4)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["class -1", "class 1"]
 
 
 def test_decision_boundary_of_k_outputs_is_the_argmax():
     model = Plane((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 0.5))  # x1, x2, or the constant 0.5
     X, y = [[-1.0, -1.0], [1.0, 1.0]], [2, 0]
-    fig = decision_boundary(model, X, y, resolution=5)
-    mesh = next(c for c in fig.axes[0].collections if isinstance(c, QuadMesh))
-    grid = [-1.2 + 2.4 * i / 4 for i in range(5)]
-    expected = [[max(range(3), key=lambda k, a=a, b=b: (a, b, 0.5)[k]) for a in grid] for b in grid]
-    assert [[int(v) for v in row] for row in mesh.get_array().reshape(5, 5)] == expected
+    fig = decision_boundary(model, X, y, resolution=9)
+    for a in (-1.0, -0.3, 0.2, 0.8, 1.1):
+        for b in (-1.0, -0.3, 0.2, 0.8, 1.1):
+            scores = (a, b, 0.5)
+            if sorted(scores)[-1] - sorted(scores)[-2] > 0.1:  # clear of a boundary
+                assert region_at(fig, a, b) == scores.index(max(scores)), (a, b)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["class 0", "class 2"]
 
 
 def test_decision_boundary_rejects_bad_input():

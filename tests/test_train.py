@@ -197,14 +197,29 @@ def test_fit_with_a_custom_loss_gets_outputs_and_raw_labels():
     assert history.loss == [1.5] and history.accuracy is None
 
 
-def test_progress_bar_shows_and_can_be_silenced(capsys):
+def test_progress_bar_shows_then_a_summary_line_and_both_can_be_silenced(capsys):
     X, y = make_moons(8, seed=0)
     model = MLP(2, [3, 1], seed=0)
-    fit(model, X, y, loss="hinge_loss", optimizer=SGD(model.parameters(), lr=0.1), epochs=2)
-    err = capsys.readouterr().err
+    history = fit(model, X, y, loss="hinge_loss", optimizer=SGD(model.parameters(), lr=0.1), epochs=2)
+    out, err = capsys.readouterr()
     assert "fit" in err and "2/2" in err and "loss=" in err and "accuracy=" in err
+    # One plain line on stdout, after the bar: what a static export or a log keeps.
+    assert out == (
+        f"fit: 2 epochs, final loss {history.loss[-1]:.4g}, accuracy {100 * history.accuracy[-1]:.1f}%, "
+        f"{history.wall_time:.3g} s\n"
+    )
     fit(model, X, y, loss="hinge_loss", optimizer=SGD(model.parameters(), lr=0.1), epochs=2, progress=False)
-    assert capsys.readouterr().err == ""
+    assert capsys.readouterr() == ("", "")
+    fit(model, X, y, loss="mse_loss", optimizer=SGD(model.parameters(), lr=0.1), epochs=1)
+    assert capsys.readouterr().out.startswith("fit: 1 epoch, final loss ")  # no accuracy to report
+
+
+def test_history_summary_by_hand():
+    assert History(loss=[0.9, 0.31], accuracy=[0.5, 0.875], wall_time=1.25).summary() == (
+        "fit: 2 epochs, final loss 0.31, accuracy 87.5%, 1.25 s"
+    )
+    assert History(loss=[2.0], wall_time=0.5).summary() == "fit: 1 epoch, final loss 2, 0.5 s"
+    assert History().summary() == "fit: 0 epochs"
 
 
 def test_fit_works_without_tqdm(monkeypatch, capsys):
@@ -214,7 +229,8 @@ def test_fit_works_without_tqdm(monkeypatch, capsys):
     model = MLP(2, [3, 1], seed=0)
     history = fit(model, X, y, loss="hinge_loss", optimizer=SGD(model.parameters(), lr=0.1), epochs=2)
     assert len(history.loss) == 2
-    assert capsys.readouterr().err == ""
+    out, err = capsys.readouterr()
+    assert err == "" and out.startswith("fit: 2 epochs")  # no bar, the summary still
 
 
 # -- bad input leaves the model untouched ---------------------------------------------------

@@ -131,6 +131,19 @@ class History:
         acc = f", accuracy={self.accuracy[-1]:.4g}" if self.accuracy else ""
         return f"History(epochs={len(self.loss)}, loss={self.loss[-1]:.4g}{acc}, wall_time={self.wall_time:.3g}s)"
 
+    def summary(self) -> str:
+        """One line: epochs, final loss, final accuracy (when there is one) and time, as `fit` prints it.
+
+        >>> History(loss=[0.9, 0.31], accuracy=[0.5, 0.875], wall_time=1.25).summary()
+        'fit: 2 epochs, final loss 0.31, accuracy 87.5%, 1.25 s'
+        """
+        epochs = len(self.loss)
+        if not epochs:
+            return "fit: 0 epochs"
+        acc = f", accuracy {self.accuracy[-1]:.1%}" if self.accuracy else ""
+        plural = "" if epochs == 1 else "s"
+        return f"fit: {epochs} epoch{plural}, final loss {self.loss[-1]:.4g}{acc}, {self.wall_time:.3g} s"
+
 
 def fit(
     model: Module,
@@ -168,10 +181,14 @@ def fit(
     - mse_loss (1 output): labels become floats; no accuracy (None).
 
     A progress bar (tqdm: a widget in Jupyter, text in a terminal) shows the
-    epoch, loss and accuracy; `progress=False`, or tqdm not being installed,
-    turns it off. The arguments, the labels and every sample (a sequence of real
-    numbers, all as wide as the model's input, sample 0 run once to check it) are
-    checked before training starts, so bad input raises ValueError (TypeError for a
+    epoch, loss and accuracy, and once it closes `fit` prints `History.summary()`,
+    one plain line (`fit: 60 epochs, final loss 0.0412, accuracy 99.0%, 1.9 s`) that
+    stays in a notebook exported to HTML, where the widget shows nothing, and in a log.
+    `progress=False` turns both off; without tqdm only the line is printed.
+
+    The arguments, the labels and every sample (a sequence of real numbers, all as
+    wide as the model's input, sample 0 run once to check it) are checked before
+    training starts, so bad input raises ValueError (TypeError for a
     value of the wrong type) with the model untouched.
 
     Each step runs with CPython's cyclic garbage collector paused (`collector_paused`),
@@ -268,6 +285,8 @@ class _Training:
             history.wall_time = time.perf_counter() - start
             if bar is not None:
                 bar.close()
+        if progress:  # after the bar, outside the loop: a plain line that any output keeps
+            print(history.summary())
         return history
 
     def epoch(self, batches: list[list[int]]) -> tuple[float, int]:

@@ -7,7 +7,10 @@ that steps through forward and backward, and a neuron to play with.
 - `stepper`: `Stepper` and `save_stepper`, a page built on `draw_graph`; its HTML, CSS and
   script are the files in `assets/`.
 - `playground`: `NeuronPlayground`, the maths of one neuron; `playground_widget`: its
-  HTML and ipywidgets box.
+  HTML and ipywidgets box; `playground_page`: `save_playground`, the same neuron as a page
+  that needs no Python.
+- `jupyter`: the Digraph class drawings are made of, whose Jupyter display raises
+  `GraphvizNotFound` with install advice when `dot` is missing.
 - `backward_steps` is the engine's (`chainrule.engine`), re-exported from here, where it first lived.
 
 Drawing needs the `viz` extra (`pip install 'chainrule[viz]'`) and the Graphviz `dot`
@@ -17,14 +20,17 @@ program only when a drawing is made, so importing this package needs neither.
 from ..engine import backward_steps
 from .graph import GraphvizNotFound, draw_dot, save_svg
 from .playground import NeuronPlayground
+from .playground_page import PlaygroundPage, save_playground
 from .stepper import Stepper, save_stepper
 
 __all__ = [
     "GraphvizNotFound",
     "NeuronPlayground",
+    "PlaygroundPage",
     "Stepper",
     "backward_steps",
     "draw_dot",
+    "save_playground",
     "save_stepper",
     "save_svg",
 ]

@@ -34,6 +34,7 @@ from ..engine import Value, topological_order
 from ..engine.checks import positive_int_or_none
 from ..nn import Module
 from ..notation import format_number, op_symbol
+from .jupyter import digraph_class
 from .modules import module_info
 from .style import (
     BoxText,
@@ -225,7 +226,7 @@ class _Drawing:
         _require_graphviz()
         import graphviz as gv  # here, not at the top: importing chainrule.viz needs no graphviz
 
-        self.new_graph, self.nohtml = gv.Digraph, gv.nohtml
+        self.new_graph, self.nohtml = digraph_class(), gv.nohtml  # shown in Jupyter, or GraphvizNotFound
         self.boxes, self.svg_ids, self.targets = boxes, svg_ids, targets
         self.group, self.show_local = group, show_local
         self.nodes = topological_order(root)  # oldest first: inputs lead the drawing

@@ -1,0 +1,161 @@
+"""The neuron playground as one web page that needs no Python: `save_playground(path, **settings)`.
+
+The page holds the neuron's drawing for each of the four activations, made once by
+`draw_graph` (so with `draw_dot`'s notation: the same boxes, symbols and arrows), and
+a script that evaluates the neuron as the engine does, node by node from the graph's
+structure: forward values, the local derivative on each arrow, then backward. Sliders
+set w, b, x, the target and the learning rate; a menu the activation; "descent step"
+and "10 steps" apply w <- w - lr·dL/dw, b <- b - lr·dL/db. Beside the drawing: the three
+factors of dL/dw and their product, the loss against w with its tangent (slope dL/dw),
+and the loss history, where a move of a slider is marked and the history goes on.
+
+The page is self-contained (drawings, styles and script inline; it loads nothing), so
+it works offline, from a file, in nbviewer's iframe or attached to an e-mail.
+
+    >>> save_playground("playground.html", activation="tanh", w=-1.0)   # doctest: +SKIP
+    PosixPath('playground.html')
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from ..engine import Value, topological_order
+from ..notation import node_names
+from .graph import BoxText, draw_graph, render_svg
+from .playground import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, WARNINGS, NeuronPlayground
+
+__all__ = ["PlaygroundPage", "save_playground"]
+
+# Each box is laid out for the widest number the page may write in it, so no text overflows.
+_WIDEST = "-8.888e-88"
+_SETTINGS = ("x", "target", "w", "b", "activation", "lr")
+
+
+class PlaygroundPage:
+    """The playground page for one neuron's starting settings (`NeuronPlayground`'s arguments).
+
+    `.html` is the page's text, `.save(path)` writes it; in Jupyter it shows itself in an
+    iframe, and keeps working in a notebook saved with its outputs, with no kernel.
+
+        >>> PlaygroundPage(w=1.5, activation="sigmoid")   # doctest: +SKIP
+    """
+
+    def __init__(self, **settings: Any) -> None:
+        unknown = sorted(set(settings) - set(_SETTINGS))
+        if unknown:
+            raise TypeError(f"save_playground: unknown setting {unknown[0]!r}; the settings are {', '.join(_SETTINGS)}")
+        pg = NeuronPlayground(**settings)  # checks each setting, naming it
+        self.playground = pg
+        graphs = {f: _graph_of(pg, f) for f in PLAYGROUND_ACTIVATIONS}
+        data = {
+            "settings": {name: getattr(pg, name) for name in _SETTINGS},
+            "graphs": {f: g for f, (g, _) in graphs.items()},
+            "slopes": SLOPE_FORMULAS,
+            "maxFactor": {f: NeuronPlayground(activation=f).da_dz_max for f in PLAYGROUND_ACTIVATIONS},
+            "warnings": WARNINGS,
+            "smallFactor": pg.small_factor,
+            "smallLoss": pg.small_loss,
+        }
+        drawings = "\n".join(
+            f'<div class="neuron" id="neuron-{f}" data-activation="{f}">{svg}</div>' for f, (_, svg) in graphs.items()
+        )
+        self.html: str = _page(drawings, data)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to `path` (one self-contained HTML file) and return the path."""
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"save_playground: path must be a str or a path, got {type(path).__name__}")
+        out = Path(path)
+        out.write_text(self.html, encoding="utf-8")
+        return out
+
+    def _repr_html_(self) -> str:
+        # An iframe of its own: the page's ids and styles cannot meet the notebook's.
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
+            'title="chainrule neuron playground" style="width: 100%; height: 1100px; border: 1px solid #e5e7eb">'
+            "</iframe>"
+        )
+
+    def __repr__(self) -> str:
+        return f"PlaygroundPage({self.playground!r})"
+
+
+def save_playground(path: str | os.PathLike[str], **settings: Any) -> Path:
+    """Write the neuron playground to `path` as one self-contained, offline HTML page.
+
+    `settings` are where it starts, as for `NeuronPlayground`: x, target, w, b,
+    activation ('sigmoid', 'tanh', 'relu' or 'linear') and lr. The page's script
+    evaluates the neuron for all four activations, so it runs in any browser with no
+    Python behind it. Returns the path written; raises `GraphvizNotFound` when the
+    Graphviz `dot` program, which draws the neuron, is missing.
+
+        >>> save_playground("playground.html", w=2.0)   # doctest: +SKIP
+        PosixPath('playground.html')
+    """
+    return PlaygroundPage(**settings).save(path)
+
+
+def _graph_of(pg: NeuronPlayground, activation: str) -> tuple[dict[str, Any], str]:
+    """The neuron's graph with this activation: its structure for the page's script (each
+    node's op, parents, role and name, oldest first as the drawing numbers them) and its drawing."""
+    neuron = NeuronPlayground(x=pg.x, target=pg.target, w=pg.w, b=pg.b, activation=activation)
+    root = neuron.graph()
+    nodes = topological_order(root)
+    names = node_names(root)
+    index = {v: i for i, v in enumerate(nodes)}
+    structure = {
+        "nodes": [
+            {"op": v.op, "parents": [index[p] for p in v.parents], "label": v.label, "name": names[v]} for v in nodes
+        ],
+        "a": index[_activation_node(nodes)],
+    }
+    svg = render_svg(draw_graph(root, _wide_boxes(names), svg_ids=True))
+    return structure, _inline(svg, activation)
+
+
+def _activation_node(nodes: list[Value]) -> Value:
+    """The node a: labelled 'a', or z itself for the linear activation."""
+    by_label = {v.label: v for v in nodes}
+    return by_label.get("a", by_label["z"])
+
+
+def _wide_boxes(names: dict[Value, str]) -> Any:
+    return lambda v: BoxText(names[v], _WIDEST, _WIDEST, "data and grad at the settings above")
+
+
+def _inline(svg: str, prefix: str) -> str:
+    """The SVG as the page holds it: no prolog, comments or namespaces, and its ids prefixed
+    with the activation, since four drawings share the page."""
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
+    svg = re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg)
+    return re.sub(r'\bid="', f'id="{prefix}-', svg)
+
+
+def _page(drawings: str, data: dict[str, Any]) -> str:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    page = _asset("playground.html")
+    # Plain replacement, each key once: the CSS and the script hold braces and dollars of their own.
+    for key, value in (
+        ("$style", _asset("playground.css")),
+        ("$drawings", drawings),
+        ("$data", payload),
+        ("$script", _asset("playground.js")),
+    ):
+        page = page.replace(key, value, 1)
+    return page
+
+
+@cache
+def _asset(name: str) -> str:
+    """The text of one of the page's files, shipped with the package in viz/assets."""
+    return (files("chainrule.viz") / "assets" / name).read_text(encoding="utf-8")
