@@ -45,7 +45,9 @@ def test_shipped_notebook_has_blanks_and_no_outputs():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
-    blanks = [c for c in code if "raise NotImplementedError" in c.source and "solution" not in c.metadata.get("tags", [])]
+    blanks = [
+        c for c in code if "raise NotImplementedError" in c.source and "solution" not in c.metadata.get("tags", [])
+    ]
     solutions = [c for c in code if "solution" in c.metadata.get("tags", [])]
     assert len(blanks) == 5 and len(solutions) == 5
     assert all(c.source.startswith("if SOLUTIONS:") for c in solutions)

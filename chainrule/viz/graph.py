@@ -35,22 +35,18 @@ from ..engine.checks import positive_int_or_none
 from ..nn import Module
 from ..nodechecking import NodeFailure
 from ..notation import format_number, op_symbol
-from .marks import NOT_RUN_NOTE, backward_has_run, failing_edges
+from .marks import NOT_RUN_NOTE, Marks, backward_has_run
 from .modules import module_info
 from .style import (
     BoxText,
     cluster_attrs,
     edge_attrs,
     edge_defaults,
-    failed_edge_attrs,
-    failed_op_attrs,
-    failure_legend_row,
     grad_fill,
     graph_attrs,
     legend_label,
     module_title,
     node_defaults,
-    note_legend_row,
     op_attrs,
     tooltip,
     value_attrs,
@@ -185,8 +181,8 @@ def draw_graph(
     `notes` are warnings for the foot of the legend.
     """
     drawing = _Drawing(root, boxes, svg_ids, rankdir, highlight, group, show_local, color_grads)
-    drawing.failing = failing_edges(check, drawing.nodes)
-    return drawing.draw(notes)
+    drawing.marks = Marks(check, drawing.nodes, notes)
+    return drawing.draw()
 
 
 def render_svg(graph: graphviz.Digraph) -> str:
@@ -262,10 +258,10 @@ class _Drawing:
         self.cluster_parent: dict[Module, Module | None] = {}
         self.edges: list[tuple[str, str, dict[str, str]]] = []
 
-    failing: dict[Value, dict[int, float]]  # node -> {input edge gradcheck_nodes found wrong: numerical}
+    marks: Marks  # gradcheck_nodes' failures and the legend's notes, set by draw_graph
 
-    def draw(self, notes: Sequence[str] = ()) -> graphviz.Digraph:
-        """Every node, then the clusters, the legend (`notes` at its foot) and the arrows."""
+    def draw(self) -> graphviz.Digraph:
+        """Every node, then the clusters, the legend and the arrows."""
         for v in self.nodes:
             self._add(v)
         # Nested clusters are attached innermost first: `subgraph` copies a body as it is then.
@@ -273,8 +269,7 @@ class _Drawing:
             parent = self.cluster_parent[m]
             (self.clusters[parent] if parent is not None else self.graph).subgraph(self.clusters[m])
         kinds = set(self.kinds.values())
-        marks = [failure_legend_row()] if self.failing else []
-        marks += [note_legend_row(note) for note in notes]
+        marks = self.marks.legend_rows()
         legend = legend_label(kinds, self.show_local, list(self.targets), self.grad_scale, bool(self.clusters), marks)
         # The legend is the graph's label, drawn below the layout so it moves no node.
         self.graph.attr(label=legend, labelloc="b", labeljust="l")
@@ -304,16 +299,14 @@ class _Drawing:
         home.node(
             f"op{i}",
             op_symbol(v.op),
-            **op_attrs(op_lit, self.highlighting) | (failed_op_attrs() if v in self.failing else {}),
+            **op_attrs(op_lit, self.highlighting) | self.marks.op(v),
             tooltip=self.nohtml(f"operation {v.op}"),
             **self._svg_id(f"op{i}"),
         )
         self.edges.append((f"op{i}", f"v{i}", edge_attrs(op_lit, self.highlighting, None) | self._svg_id(f"r{i}")))
         for k, (p, local) in enumerate(zip(v.parents, v.local_grads)):
             attrs = edge_attrs(self.lit[p], self.highlighting, local if self.show_local else None)
-            attrs |= self._svg_id(f"e{i}_{k}")
-            if k in self.failing.get(v, {}):
-                attrs |= failed_edge_attrs(local, self.failing[v][k])
+            attrs |= self._svg_id(f"e{i}_{k}") | self.marks.edge(v, k, local)
             if self._home(p) is not home:
                 # A longer arrow out of a box lets the boxes of consecutive layers sit side by side.
                 attrs["minlen"] = "2"

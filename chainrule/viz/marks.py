@@ -1,15 +1,17 @@
 """What a drawing marks that the graph itself does not say: edges `gradcheck_nodes` found
 wrong, and a graph on which `backward` has not run. `chainrule.viz.graph` draws the marks,
-`chainrule.viz.style` styles them; this module decides where they go, cheaply."""
+`chainrule.viz.style` styles them; this module decides where they go, cheaply, so the
+drawing's own module only asks `Marks` for each oval's, arrow's and legend's extra attributes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ..engine import Value, topological_order
 from ..nodechecking import NodeFailure
+from .style import failed_edge_attrs, failed_op_attrs, failure_legend_row, note_legend_row
 
-__all__ = ["NOT_RUN_NOTE", "backward_has_run", "failing_edges"]
+__all__ = ["NOT_RUN_NOTE", "Marks", "backward_has_run", "failing_edges"]
 
 NOT_RUN_NOTE = "every grad is 0: backward() has not run on this graph yet"
 
@@ -42,3 +44,26 @@ def failing_edges(check: Iterable[NodeFailure], nodes: Iterable[Value]) -> dict[
             raise ValueError(f"draw_dot: check names {failure.name}, a node that is not in the graph of the root")
         edges.setdefault(failure.node, {})[failure.index] = failure.numerical
     return edges
+
+
+class Marks:
+    """The marks of one drawing: the failing edges of `check` (see `failing_edges`) among
+    `nodes`, and `notes` (warnings) for the foot of the legend."""
+
+    def __init__(self, check: Iterable[NodeFailure], nodes: Iterable[Value], notes: Sequence[str] = ()) -> None:
+        self.failing = failing_edges(check, nodes)
+        self.notes = tuple(notes)
+
+    def op(self, v: Value) -> dict[str, str]:
+        """Extra attributes of the oval of v's operation: marked when one of its edges failed."""
+        return failed_op_attrs() if v in self.failing else {}
+
+    def edge(self, v: Value, k: int, local: float) -> dict[str, str]:
+        """Extra attributes of the arrow from v's k-th parent, whose stored local derivative is `local`."""
+        numerical = self.failing.get(v, {}).get(k)
+        return {} if numerical is None else failed_edge_attrs(local, numerical)
+
+    def legend_rows(self) -> list[str]:
+        """The legend's extra rows: what the failure marks mean, then each note."""
+        rows = [failure_legend_row()] if self.failing else []
+        return rows + [note_legend_row(note) for note in self.notes]
