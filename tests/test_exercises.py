@@ -257,6 +257,7 @@ def test_local_derivative_of_two_inputs_names_the_wrong_one():
     verdict = check_local_derivative(hyp, [(3.0, 4.0)])
     assert_fails(verdict, "hyp at 3, 4")
     assert "along b" in verdict.got and verdict.expected.startswith("0.8 ")
+    assert_fails(check_local_derivative(hyp), "hyp at 0.5, -1.2")  # default points: two inputs each
 
 
 def test_local_derivative_reports_a_blank_and_a_crash_kindly():
@@ -416,3 +417,11 @@ def test_chainrule_values_pass_backward_but_have_no_backward_closures():
     assert check_backward(ChainValue).passed
     verdict = check_ops(ChainValue)
     assert not verdict and "AttributeError" in verdict.got
+
+
+def test_doctests_of_the_checkers():
+    import doctest
+
+    import chainrule.exercises.checkers
+
+    assert doctest.testmod(chainrule.exercises.checkers).failed == 0

@@ -20,7 +20,7 @@ from .verdict import Case, Mismatch, Verdict, run_cases
 
 __all__ = ["check_backward", "check_local_derivative", "check_ops", "check_topological_sort", "check_training_step"]
 
-_POINTS = ((0.5,), (-1.2,), (2.0,))
+_POINTS = (0.5, -1.2, 2.0, 0.3)  # the default points' coordinates, rotated for each input
 
 
 def _deep() -> int:
@@ -28,9 +28,10 @@ def _deep() -> int:
     return min(max(2 * sys.getrecursionlimit(), 2000), 20000)
 
 
-def check_local_derivative(fn: Callable[..., Value], points: Sequence[Any] = _POINTS) -> Verdict:
+def check_local_derivative(fn: Callable[..., Value], points: Sequence[Any] | None = None) -> Verdict:
     """Check the local derivatives of `fn`, a function of chainrule Values that makes one node
-    (a `chainrule.op`), at each of `points` (tuples of inputs; a number for one input).
+    (a `chainrule.op`), at each of `points` (tuples of inputs; a number for one input). By
+    default, three points away from 0, with as many inputs as `fn` has parameters.
 
     Each case runs `gradcheck_nodes` on `fn`'s result, so every stored local derivative is
     compared with a central difference of the function itself.
@@ -43,16 +44,23 @@ def check_local_derivative(fn: Callable[..., Value], points: Sequence[Any] = _PO
         PASSED the local derivative of cube: all 3 cases right.
     """
     name = getattr(fn, "__name__", "your function")
+    if points is None:
+        arity = len(_parameters(fn)) or 1
+        points = [tuple(_POINTS[(k + i) % len(_POINTS)] for i in range(arity)) for k in range(3)]
     point_list = [tuple(p) if is_sequence(p) else (p,) for p in points]
     cases = [Case(f"{name} at {numbers(p)}", partial(_local_case, fn, p)) for p in point_list]
     return run_cases(f"the local derivative of {name}", cases, sys.getrecursionlimit())
 
 
-def _local_case(fn: Callable[..., Value], point: tuple[float, ...]) -> None:
+def _parameters(fn: Callable[..., Value]) -> list[str]:
     try:
-        params = list(inspect.signature(fn).parameters)
-    except (TypeError, ValueError):
-        params = []
+        return list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):  # no signature to read
+        return []
+
+
+def _local_case(fn: Callable[..., Value], point: tuple[float, ...]) -> None:
+    params = _parameters(fn)
     labels = params if len(params) == len(point) else [f"x{i}" for i in range(len(point))]
     out = fn(*(Value(x, label) for x, label in zip(point, labels)))
     if not isinstance(out, Value):
