@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import weakref
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from .checks import given, is_real, is_sequence
 from .scalar import describe
@@ -112,16 +113,30 @@ def _constant(x: object, name: str, i: int) -> Value:
 
 def _run(fn: OpForward, name: str, inputs: list[Value], data: list[float]) -> tuple[float, list[float]]:
     """Call `fn` and check what it returns: a number and one number per input."""
-    at = f"op {name!r} at inputs ({', '.join(map(describe, inputs))})"
     try:
         result = fn(*data)
     except Exception as exc:
-        message = f"{at}: the function raised {type(exc).__name__}: {exc}"
+        message = f"{_where(name, inputs)}: the function raised {type(exc).__name__}: {exc}"
         try:
             again = type(exc)(message)
         except Exception:  # an exception type that takes other arguments
             again = RuntimeError(message)
         raise again from exc
+    if type(result) is tuple and len(result) == 2:  # the usual case, checked in a few steps
+        value, grads = result
+        if (
+            type(value) is float
+            and type(grads) is tuple
+            and len(grads) == len(data)
+            and all(type(g) is float for g in grads)
+        ):
+            return value, list(grads)
+    return _checked(result, name, inputs)
+
+
+def _checked(result: Any, name: str, inputs: list[Value]) -> tuple[float, list[float]]:
+    """What `fn` returned when it is not plain floats: numbers of other types, or a mistake."""
+    at = _where(name, inputs)
     if not (is_sequence(result) and len(result) == 2):
         raise TypeError(f"{at}: must return (value, local_derivatives), got {given(result)}")
     value, grads = result
@@ -141,3 +156,8 @@ def _run(fn: OpForward, name: str, inputs: list[Value], data: list[float]) -> tu
         if not is_real(g):
             raise TypeError(f"{at}: local derivative {i} must be a real number, got {given(g)}")
     return float(value), [float(g) for g in grads]
+
+
+def _where(name: str, inputs: list[Value]) -> str:
+    """How an error names the op and its inputs (made only when there is an error to report)."""
+    return f"op {name!r} at inputs ({', '.join(map(describe, inputs))})"
