@@ -6,6 +6,8 @@ module builds on its public names.
 - `chainrule.engine.value`: `Value` and its primitives, each forward value beside its
   local derivatives, and `node`, the one constructor of nodes;
 - `chainrule.engine.nary`: `linear` and `logsumexp`, primitives of any number of inputs;
+- `chainrule.engine.custom`: `op`, your own primitive from a function of floats that
+  returns its value and local derivatives;
 - `chainrule.engine.modes`: `no_grad`, and `module_scope` (the Modules that made a node),
   both per thread;
 - `chainrule.engine.graph`: `topological_order`, and `backward_steps`, the rule of
@@ -24,6 +26,7 @@ module builds on its public names.
     (4.0, 8.0, 4.0)
 """
 
+from .custom import op
 from .graph import BackwardStep, Contribution, backward_steps, gradients, topological_order
 from .modes import current_scope, enter_scope, is_grad_enabled, module_scope, no_grad, restore_scope, switch_scope
 from .nary import linear, logsumexp
@@ -43,6 +46,7 @@ __all__ = [
     "logsumexp",
     "module_scope",
     "no_grad",
+    "op",
     "restore_scope",
     "switch_scope",
     "topological_order",

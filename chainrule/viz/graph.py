@@ -33,8 +33,10 @@ from typing import TYPE_CHECKING, Any
 from ..engine import Value, topological_order
 from ..engine.checks import positive_int_or_none
 from ..nn import Module
+from ..nodechecking import NodeFailure
 from ..notation import format_number, op_symbol
 from .jupyter import digraph_class
+from .marks import NOT_RUN_NOTE, Marks, backward_has_run
 from .modules import module_info
 from .style import (
     BoxText,
@@ -100,6 +102,7 @@ def draw_dot(
     show_local: bool = True,
     color_grads: bool = False,
     max_nodes: int | None = MAX_NODES,
+    check: Iterable[NodeFailure] | None = None,
 ) -> graphviz.Digraph:
     """Draw the computation graph that ends at `root` as a `graphviz.Digraph`.
 
@@ -118,6 +121,10 @@ def draw_dot(
       negative, stronger for larger |grad| relative to the largest in the graph.
     - `max_nodes`: a graph of more nodes (Values) than this raises ValueError before
       anything is drawn, as Graphviz takes minutes over ten thousand; None draws any size.
+    - `check`: the failures `gradcheck_nodes(root)` returned: each failing edge is drawn
+      red and dashed with `analytical ≠ numerical` on it, and its operation's oval too.
+
+    When every grad is 0 (`backward` has not run on the graph), the legend says so.
 
     In Jupyter the Digraph shows itself; `save_svg` writes it to a file.
     In the DOT source (`.source`) the Values are named v0, v1, ... in the order
@@ -141,6 +148,8 @@ def draw_dot(
         group=group,
         show_local=show_local,
         color_grads=color_grads,
+        check=() if check is None else check,
+        notes=() if backward_has_run(root) else (NOT_RUN_NOTE,),
     )
 
 
@@ -160,6 +169,8 @@ def draw_graph(
     group: bool = False,
     show_local: bool = True,
     color_grads: bool = False,
+    check: Iterable[NodeFailure] = (),
+    notes: Sequence[str] = (),
 ) -> graphviz.Digraph:
     """The drawing `draw_dot` makes, with each Value's box showing `boxes(v)` (see `BoxText`):
     for pages that fill the boxes in themselves, as the stepper does frame by frame.
@@ -167,9 +178,12 @@ def draw_graph(
     With `svg_ids` the parts such a page changes get SVG ids: v<i> for the i-th Value
     (oldest first), op<i> for the operation that made it, r<i> for the arrow op<i> -> v<i>,
     and e<i>_<k> for the arrow from its k-th parent into op<i>. The other arguments are
-    `draw_dot`'s, as it passes them on once checked: `highlight` lists nodes of the graph.
+    `draw_dot`'s, as it passes them on once checked: `highlight` lists nodes of the graph;
+    `notes` are warnings for the foot of the legend.
     """
-    return _Drawing(root, boxes, svg_ids, rankdir, highlight, group, show_local, color_grads).draw()
+    drawing = _Drawing(root, boxes, svg_ids, rankdir, highlight, group, show_local, color_grads)
+    drawing.marks = Marks(check, drawing.nodes, notes)
+    return drawing.draw()
 
 
 def render_svg(graph: graphviz.Digraph) -> str:
@@ -245,6 +259,8 @@ class _Drawing:
         self.cluster_parent: dict[Module, Module | None] = {}
         self.edges: list[tuple[str, str, dict[str, str]]] = []
 
+    marks: Marks  # gradcheck_nodes' failures and the legend's notes, set by draw_graph
+
     def draw(self) -> graphviz.Digraph:
         """Every node, then the clusters, the legend and the arrows."""
         for v in self.nodes:
@@ -254,7 +270,8 @@ class _Drawing:
             parent = self.cluster_parent[m]
             (self.clusters[parent] if parent is not None else self.graph).subgraph(self.clusters[m])
         kinds = set(self.kinds.values())
-        legend = legend_label(kinds, self.show_local, list(self.targets), self.grad_scale, bool(self.clusters))
+        marks = self.marks.legend_rows()
+        legend = legend_label(kinds, self.show_local, list(self.targets), self.grad_scale, bool(self.clusters), marks)
         # The legend is the graph's label, drawn below the layout so it moves no node.
         self.graph.attr(label=legend, labelloc="b", labeljust="l")
         for tail, head, attrs in self.edges:
@@ -283,14 +300,14 @@ class _Drawing:
         home.node(
             f"op{i}",
             op_symbol(v.op),
-            **op_attrs(op_lit, self.highlighting),
+            **op_attrs(op_lit, self.highlighting) | self.marks.op(v),
             tooltip=self.nohtml(f"operation {v.op}"),
             **self._svg_id(f"op{i}"),
         )
         self.edges.append((f"op{i}", f"v{i}", edge_attrs(op_lit, self.highlighting, None) | self._svg_id(f"r{i}")))
         for k, (p, local) in enumerate(zip(v.parents, v.local_grads)):
             attrs = edge_attrs(self.lit[p], self.highlighting, local if self.show_local else None)
-            attrs |= self._svg_id(f"e{i}_{k}")
+            attrs |= self._svg_id(f"e{i}_{k}") | self.marks.edge(v, k, local)
             if self._home(p) is not home:
                 # A longer arrow out of a box lets the boxes of consecutive layers sit side by side.
                 attrs["minlen"] = "2"

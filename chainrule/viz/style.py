@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..engine import Value
@@ -26,11 +27,15 @@ __all__ = [
     "cluster_attrs",
     "edge_attrs",
     "edge_defaults",
+    "failed_edge_attrs",
+    "failed_op_attrs",
+    "failure_legend_row",
     "grad_fill",
     "graph_attrs",
     "legend_label",
     "module_title",
     "node_defaults",
+    "note_legend_row",
     "op_attrs",
     "tooltip",
     "value_attrs",
@@ -71,6 +76,8 @@ KINDS = {
 }
 _OP_FILL, _OP_BORDER = "#f3f4f6", "#6b7280"
 _HIGHLIGHT = "#e11d48"
+_FAILED = "#dc2626"  # gradcheck_nodes' failures: drawn over any highlighting, dashed to tell them apart
+_NOTE = "#b45309"
 _DIM, _DIM_TEXT = "#d1d5db", "#9ca3af"
 _TEXT, _FAINT_TEXT = "#111827", "#6b7280"
 _EDGE, _EDGE_LABEL = "#4b5563", "#374151"
@@ -108,6 +115,22 @@ def edge_attrs(lit: bool, highlighting: bool, local: float | None) -> dict[str, 
         attrs["label"] = format_number(local)
         attrs["fontcolor"] = label_color if highlighting else _EDGE_LABEL
     return attrs
+
+
+def failed_edge_attrs(analytical: float, numerical: float) -> dict[str, str]:
+    """An arrow whose local derivative `gradcheck_nodes` found wrong: red, dashed, both numbers on it."""
+    return {
+        "color": _FAILED,
+        "penwidth": "2.5",
+        "style": "dashed",
+        "label": f"{format_number(analytical)} ≠ {format_number(numerical)}",
+        "fontcolor": _FAILED,
+    }
+
+
+def failed_op_attrs() -> dict[str, str]:
+    """The oval of an operation with a wrong local derivative: a red, dashed border."""
+    return {"color": _FAILED, "penwidth": "2.5", "style": "filled,dashed"}
 
 
 def cluster_attrs(title: str, depth: int) -> dict[str, str]:
@@ -210,12 +233,18 @@ def tooltip(label: str, kind: str, owner: str, details: str) -> str:
 
 
 def legend_label(
-    present: set[str], show_local: bool, targets: list[Value], grad_scale: float | None, grouped: bool
+    present: set[str],
+    show_local: bool,
+    targets: list[Value],
+    grad_scale: float | None,
+    grouped: bool,
+    extra_rows: Sequence[str] = (),
 ) -> str:
     """The legend, one HTML table: a swatch and its meaning per row, for what the drawing uses.
 
     `present` are the kinds of box drawn, `targets` the highlighted Values, `grad_scale` the
-    largest |grad| when boxes are coloured by grad (else None), `grouped` whether Modules are.
+    largest |grad| when boxes are coloured by grad (else None), `grouped` whether Modules are;
+    `extra_rows` (`failure_legend_row`, `note_legend_row`) end it.
     """
     rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>']
 
@@ -247,10 +276,23 @@ def legend_label(
     if grouped:
         swatch = {"border": "1", "color": _CLUSTER_BORDER, "bgcolor": _CLUSTER_FILLS[1], "style": "rounded"}
         row(" ", "the Module whose forward pass made them", **swatch)
+    rows += extra_rows
     return (
         f'<<FONT POINT-SIZE="9"><TABLE BORDER="1" COLOR="#d1d5db" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
         f"{''.join(rows)}</TABLE></FONT>>"
     )
+
+
+def failure_legend_row() -> str:
+    """The legend's row for `failed_edge_attrs`."""
+    swatch = f'<FONT COLOR="{_FAILED}"><B>╍╍</B></FONT>'
+    text = "stored local derivative ≠ central difference (gradcheck_nodes)"
+    return f'<TR><TD ALIGN="RIGHT">{swatch}</TD><TD ALIGN="LEFT">{_escape(text)}</TD></TR>'
+
+
+def note_legend_row(text: str) -> str:
+    """A warning at the foot of the legend, such as that backward has not run."""
+    return f'<TR><TD ALIGN="RIGHT"><FONT COLOR="{_NOTE}"><B>!</B></FONT></TD><TD ALIGN="LEFT">{_escape(text)}</TD></TR>'
 
 
 def _escape(text: str) -> str:
