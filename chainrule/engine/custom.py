@@ -37,8 +37,8 @@ OpForward = Callable[..., tuple[float, Sequence[float]]]
 # freed at once; a dict by op name serves nodes the weak map lost (copies, unpickled graphs).
 _made_by: weakref.WeakKeyDictionary[Value, OpForward] = weakref.WeakKeyDictionary()
 _by_name: dict[str, OpForward] = {}
-# Op names the engine gives its own leaves, which an op's nodes must not take.
-_RESERVED = frozenset({"", "const"})
+# A leaf's op name, which an op's nodes must not take.
+_RESERVED = frozenset({""})
 
 
 def op(name: str) -> Callable[[OpForward], Callable[..., Value]]:
@@ -62,8 +62,10 @@ def op(name: str) -> Callable[[OpForward], Callable[..., Value]]:
     ValueError for the wrong number of local derivatives; an exception raised by `fn` is
     raised again, of the same type where it can be, with the op and inputs in its message.
     """
-    if not isinstance(name, str) or name in _RESERVED or name.strip() != name:
-        raise ValueError(f"op: name must be a non-empty str without surrounding spaces, not 'const'; got {given(name)}")
+    if not isinstance(name, str):
+        raise TypeError(f"op: name must be a str, got {given(name)}")
+    if name in _RESERVED or name.strip() != name:
+        raise ValueError(f"op: name must be non-empty, without surrounding spaces; got {given(name)}")
 
     def decorate(fn: OpForward) -> Callable[..., Value]:
         if not callable(fn):
