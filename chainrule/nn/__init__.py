@@ -3,7 +3,8 @@
 - `chainrule.nn.modules`: `Module`, `Neuron`, `Layer`, `MLP`;
 - `chainrule.nn.losses`: `mse_loss`, `hinge_loss`, `bce_with_logits`, `cross_entropy`,
   and `LOSSES`, what `fit` knows of each (a `LossSpec`), with `predicted_class`;
-- `chainrule.nn.training`: `fit`, `History`, `clip_grad_norm`, `grad_norms`, `collector_paused`.
+- `chainrule.nn.training`: `fit`, `History`, `clip_grad_norm`, `grad_norms`, `collector_paused`;
+- `chainrule.nn.terms`: `layer_terms` and `LayerTerms`, the layer equations read off a graph.
 
 Everything is offered here, as `chainrule.nn.X`.
 
@@ -17,6 +18,7 @@ Everything is offered here, as `chainrule.nn.X`.
 
 from .losses import LOSSES, LossSpec, bce_with_logits, cross_entropy, hinge_loss, mse_loss, predicted_class
 from .modules import ACTIVATIONS, MLP, Layer, Module, Neuron
+from .terms import LayerTerms, layer_terms
 from .training import History, clip_grad_norm, collector_paused, fit, grad_norms
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "MLP",
     "History",
     "Layer",
+    "LayerTerms",
     "LossSpec",
     "Module",
     "Neuron",
@@ -35,6 +38,7 @@ __all__ = [
     "fit",
     "grad_norms",
     "hinge_loss",
+    "layer_terms",
     "mse_loss",
     "predicted_class",
 ]
