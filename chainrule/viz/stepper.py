@@ -50,7 +50,7 @@ from ..engine import BackwardStep, Value, backward_steps, topological_order
 from ..notation import derivative, factor, format_number, forward_equation, node_names
 from .graph import BoxText, draw_graph, render_svg
 
-__all__ = ["MAX_NODES", "Stepper", "save_stepper"]
+__all__ = ["MAX_NODES", "Stepper", "inline_svg", "page_asset", "save_stepper"]
 
 # Past this many nodes the page is refused: at two frames per operation no learner follows it,
 # and the page passes 400 KB.
@@ -106,7 +106,7 @@ class Stepper:
         svg = render_svg(draw_graph(root, _widest_texts(nodes, names, frames), svg_ids=True))
         # Room for the drawing, the controls, two lines of caption and the equation (7 lines at most).
         self._height = round(_svg_height_px(svg)) + 260 + 30 * min(7, max(len(f.lines) for f in frames))
-        self.html: str = _page(names[root], _inline(svg), frames)
+        self.html: str = _page(names[root], inline_svg(svg), frames)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to `path` (one self-contained HTML file) and return the path."""
@@ -247,7 +247,7 @@ def _text_width(text: str) -> float:
     return sum(0.5 if c in ".-+" else 1.0 for c in text)
 
 
-def _inline(svg: str) -> str:
+def inline_svg(svg: str) -> str:
     """The SVG as an HTML page holds it: no XML prolog, comments or namespace declarations
     (HTML knows them), so the page names no web address at all."""
     svg = svg[svg.index("<svg") :]
@@ -265,18 +265,18 @@ def _page(title: str, svg: str, frames: list[_Frame]) -> str:
     # Inside <script>, "</" could end the element early; JSON allows "<\/" for it.
     data = data.replace("</", "<\\/")
     # A Template fills in $names only, so the braces of the CSS and the script cannot break it.
-    return Template(_asset("stepper.html")).substitute(
+    return Template(page_asset("stepper.html")).substitute(
         title=html.escape(title),
         count=len(frames),
         caption=html.escape(frames[0].caption),
         svg=svg,
         frames=data,
-        style=_asset("stepper.css"),
-        script=_asset("stepper.js"),
+        style=page_asset("stepper.css"),
+        script=page_asset("stepper.js"),
     )
 
 
 @cache
-def _asset(name: str) -> str:
+def page_asset(name: str) -> str:
     """The text of one of the page's files, shipped with the package in viz/assets."""
     return (files("chainrule.viz") / "assets" / name).read_text(encoding="utf-8")
