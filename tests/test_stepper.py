@@ -12,10 +12,8 @@ import io
 import json
 import math
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -32,6 +30,7 @@ from chainrule.notation import format_number
 from chainrule.viz import Stepper, backward_steps, save_stepper
 from chainrule.viz.stepper import MAX_NODES
 from tests import reference
+from tests.browser import chromium
 from tests.reference import CHAINRULE_OPS, build, inputs, steps
 
 
@@ -269,41 +268,12 @@ def test_graphs_too_big_to_step_through_are_refused_with_advice():
 
 # -- in a real browser ---------------------------------------------------------------
 
-CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
-CHROMEDRIVER = shutil.which("chromedriver")
 RED, BLUE = (220, 38, 38), (37, 99, 235)  # the page's backward and forward colours
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium: pip install 'chainrule[test]'")
-    from selenium.webdriver.chrome.service import Service
-
-    if CHROMIUM is None or CHROMEDRIVER is None:
-        pytest.skip("needs Chromium and chromedriver: apt-get install chromium chromium-driver")
-    options = webdriver.ChromeOptions()
-    # Explicit paths, so Selenium never looks for (or downloads) a browser of its own.
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="chainrule-chromium-")
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1200,900",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium()
 
 
 def colours(png: bytes) -> tuple[int, int, int]:

@@ -6,8 +6,8 @@
   const D = JSON.parse(document.getElementById("data").textContent);
   const frames = D.frames;
   const $ = (id) => document.getElementById(id);
-  const XLINK = "http://www.w3.org/1999/xlink";
-  const SVGNS = "http://www.w3.org/2000/svg";
+  // Tooltips are the xlink:title of each arrow's link; the HTML parser gave it that qualified name.
+  const TIP = "xlink:title";
 
   // Each node's value texts, by row name: a box is its name, then (row, value) pairs.
   const nodes = {};
@@ -38,7 +38,7 @@
       for (let j = 0; j < nin; j++) {
         const g = $("w" + i + "_" + k + "_" + j);
         const a = g.querySelector("a");
-        edges.push({ g, a, path: g.querySelector("path"), layer: i, name: a.getAttributeNS(XLINK, "title").split(" = ")[0] });
+        edges.push({ g, a, path: g.querySelector("path"), layer: i, name: a.getAttribute(TIP).split(" = ")[0] });
       }
     }
     nin = nout;
@@ -52,17 +52,15 @@
     const size = 240 / D.grid;
     for (let r = 0; r < D.grid; r++) {
       for (let c = 0; c < D.grid; c++) {
-        const rect = document.createElementNS(SVGNS, "rect");
-        Object.entries({ x: c * size, y: r * size, width: size + 0.2, height: size + 0.2 }).forEach(([k, v]) => rect.setAttribute(k, v));
-        $("boundary").appendChild(rect);
-        cells.push(rect);
+        // Parsed inside the <svg>, markup makes SVG elements.
+        $("boundary").insertAdjacentHTML("beforeend",
+          `<rect x="${c * size}" y="${r * size}" width="${size + 0.2}" height="${size + 0.2}"></rect>`);
+        cells.push($("boundary").lastElementChild);
       }
     }
     for (const [x, y, cls] of D.panel.points) {
-      const dot = document.createElementNS(SVGNS, "circle");
-      Object.entries({ cx: x, cy: y, r: 3, fill: PALETTE[cls % PALETTE.length], stroke: "#111827", "stroke-width": 0.6 })
-        .forEach(([k, v]) => dot.setAttribute(k, v));
-      $("boundary").appendChild(dot);
+      $("boundary").insertAdjacentHTML("beforeend",
+        `<circle cx="${x}" cy="${y}" r="3" fill="${PALETTE[cls % PALETTE.length]}" stroke="#111827" stroke-width="0.6"></circle>`);
     }
   } else {
     $("boundary-panel").hidden = true;
@@ -109,7 +107,7 @@
       e.path.setAttribute("stroke-width", W.width[q]);
       let tip = e.name + " = " + W.text[q];
       if (backwardDone(e.layer)) tip += "\ndLoss/dw = " + s.grads[q];
-      e.a.setAttributeNS(XLINK, "title", tip);
+      e.a.setAttribute(TIP, tip);
     });
     if (D.panel) {
       const b = updated ? f.step + 1 : f.step;
