@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,7 @@ from ..engine import Value, topological_order
 from ..engine.checks import positive_int_or_none
 from ..nn import Module
 from ..notation import format_number, op_symbol
-from .modules import module_info
+from .modules import module_info, owned_parameters
 from .style import (
     BoxText,
     cluster_attrs,
@@ -227,7 +228,7 @@ class _Drawing:
 
         self.new_graph, self.nohtml = gv.Digraph, gv.nohtml
         self.boxes, self.svg_ids, self.targets = boxes, svg_ids, targets
-        self.group, self.show_local = group, show_local
+        self.group, self.show_local, self.rankdir = group, show_local, rankdir
         self.nodes = topological_order(root)  # oldest first: inputs lead the drawing
         self.ids = {v: i for i, v in enumerate(self.nodes)}
         self.owners, self.names, self.chains = module_info(self.nodes)
@@ -248,6 +249,7 @@ class _Drawing:
         """Every node, then the clusters, the legend and the arrows."""
         for v in self.nodes:
             self._add(v)
+        self._order_parameters()
         # Nested clusters are attached innermost first: `subgraph` copies a body as it is then.
         for m in reversed(self.clusters):
             parent = self.cluster_parent[m]
@@ -265,7 +267,8 @@ class _Drawing:
         i, lit, kind = self.ids[v], self.lit[v], self.kinds[v]
         # Off the highlighted paths, a grad's colour fades with the rest.
         fill = grad_fill(v.grad, self.grad_scale, 1.0 if lit else 0.3) if self.grad_scale is not None else None
-        owner = module_title(self.owners[v], self.names) if v in self.owners else ""
+        maker = self.owners.get(v) or (v.scope[-1] if self.group and v.scope and v.scope[-1] in self.names else None)
+        owner = module_title(maker, self.names) if maker is not None else ""
         box = self.boxes(v)
         home = self._home(v)
         home.node(
@@ -294,6 +297,17 @@ class _Drawing:
                 # A longer arrow out of a box lets the boxes of consecutive layers sit side by side.
                 attrs["minlen"] = "2"
             self.edges.append((f"v{self.ids[p]}", f"op{i}", attrs))
+
+    def _order_parameters(self) -> None:
+        """Each Module's parameters in the order made (w0, w1, ..., b), held by unseen arrows in
+        one rank, which is laid out left to right and then turned (upwards for LR and RL)."""
+        for m, params in owned_parameters(self.nodes, self.owners).items():
+            if len(params) > 1 and m in self.clusters:
+                column = self.new_graph(graph_attr={"rank": "same"})
+                for before, after in pairwise(params[::-1] if self.rankdir in ("LR", "RL") else params):
+                    column.edge(f"v{self.ids[before]}", f"v{self.ids[after]}", style="invis")
+                self.clusters[m].subgraph(column)
+                self.graph.attr(remincross="false")  # dot's last pass would undo these orders
 
     def _home(self, v: Value) -> graphviz.Digraph:
         """The graph or cluster a node is declared in: the innermost Module that made it, or owns it."""
@@ -352,7 +366,8 @@ def _check_size(root: Value, max_nodes: int | None) -> None:
         raise ValueError(
             f"draw_dot: {whose} has {count} nodes, more than max_nodes={max_nodes}: Graphviz slows down past "
             "a few hundred (minutes at ten thousand), and no one reads so many boxes. Draw a smaller part of it "
-            "(draw_dot of a node inside it, or of a smaller model or batch), or pass max_nodes=None to draw it anyway."
+            "(draw_dot of a node inside it, or of a smaller model or batch), draw a model's graph neuron by neuron "
+            "with chainrule.viz.draw_network(model, root), or pass max_nodes=None to draw it anyway."
         )
 
 
