@@ -63,6 +63,7 @@ __all__ = [
     "draw_dot",
     "draw_graph",
     "format_number",
+    "highlight_targets",
     "op_symbol",
     "own_numbers",
     "render_svg",
@@ -137,7 +138,7 @@ def draw_dot(
     return draw_graph(
         root,
         rankdir=rankdir,
-        highlight=_highlight_targets(highlight, root),
+        highlight=highlight_targets(highlight, root),
         group=group,
         show_local=show_local,
         color_grads=color_grads,
@@ -338,7 +339,8 @@ def _require_graphviz() -> None:
         raise ImportError(_INSTALL_PACKAGE) from exc
 
 
-def _highlight_targets(highlight: Value | Iterable[Value] | None, root: Value) -> list[Value]:
+def highlight_targets(highlight: Value | Iterable[Value] | None, root: Value) -> list[Value]:
+    """`draw_dot`'s `highlight` as a list of nodes of the graph of `root`, checked."""
     if highlight is None:
         return []
     if isinstance(highlight, Value):
