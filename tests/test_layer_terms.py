@@ -39,13 +39,13 @@ class Stack(Module):
         return out
 
 
-def by_hand(model: Module, layers: list[Layer], X: list[list[float]], Y: list[float]) -> dict[str, list]:
+def by_hand(model: Module, layers: list[Layer], samples: list[list[float]], targets: list[float]) -> dict[str, list]:
     """Forward and backward of the mean squared error with plain floats, from the weights' data."""
     W = [[[w.data for w in n.w] for n in layer.neurons] for layer in layers]
     B = [[n.b.data for n in layer.neurons] for layer in layers]
     acts = [layer.activation for layer in layers]
     per_sample, gW, gB = [], [[[0.0] * len(r) for r in w] for w in W], [[0.0] * len(b) for b in B]
-    for x, y in zip(X, Y):
+    for x, y in zip(samples, targets):
         a_prevs, zs, as_ = [], [], []
         a = list(x)
         for Wl, bl, act in zip(W, B, acts):
@@ -55,7 +55,7 @@ def by_hand(model: Module, layers: list[Layer], X: list[list[float]], Y: list[fl
             zs.append(z)
             as_.append(a)
         # Loss = mean over samples of (O - y)²: dLoss/dO = 2 (O - y) / N.
-        a_grad = [2 * (as_[-1][0] - y) / len(X)]
+        a_grad = [2 * (as_[-1][0] - y) / len(samples)]
         deltas, a_grads = [None] * len(W), [None] * len(W)
         for l in reversed(range(len(W))):
             a_grads[l] = a_grad
@@ -74,14 +74,14 @@ X4 = [[0.5, -1.2], [1.5, 0.3], [-0.7, 0.9], [0.1, 0.2]]
 Y4 = [1.0, -0.5, 0.25, 0.8]
 
 
-def check(model: Module, layers: list[Layer], X: list[list[float]], Y: list[float]) -> None:
-    outs = [model(x)[0] for x in X]
-    loss = mse_loss(outs, Y)
-    want = by_hand(model, layers, X, Y)
+def check(model: Module, layers: list[Layer], samples: list[list[float]], targets: list[float]) -> None:
+    outs = [model(x)[0] for x in samples]
+    loss = mse_loss(outs, targets)
+    want = by_hand(model, layers, samples, targets)
     before = layer_terms(model, loss)
     assert all(t.delta is None and t.weight_grads is None and t.a_grad is None for t in before)
     loss.backward()
-    for s in range(len(X)):
+    for s in range(len(samples)):
         terms = layer_terms(model, loss, sample=s)
         assert [t.name for t in terms] == [f"layers.{i}" for i in range(len(layers))]
         got = want["samples"][s]

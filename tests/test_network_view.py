@@ -58,7 +58,12 @@ def test_one_node_per_input_and_neuron_and_one_edge_per_weight():
     picture = Picture(render_svg(draw_network(model)))
     neurons = {f"n{l}_{k}" for l, size in enumerate([4, 2, 1]) for k in range(size)}
     assert {n for n in picture.nodes if not n.startswith("title_")} == {"x0", "x1", "x2"} | neurons
-    expected = {f"{tail(l, j)}->n{l}_{k}" for l, layer in enumerate(model.layers) for k in range(layer.nout) for j in range(layer.nin)}
+    expected = {
+        f"{tail(l, j)}->n{l}_{k}"
+        for l, layer in enumerate(model.layers)
+        for k in range(layer.nout)
+        for j in range(layer.nin)
+    }
     assert set(picture.edges) == expected and len(expected) == 3 * 4 + 4 * 2 + 2
     # Without a graph a neuron shows its bias only.
     model.layers[1].neurons[1].b.data = 0.125
@@ -81,7 +86,12 @@ def test_columns_run_left_to_right_in_neuron_order():
 
 def test_edge_colour_is_the_sign_and_width_the_size():
     model = MLP(2, [3, 1], seed=4)
-    weights = {f"{tail(l, j)}->n{l}_{k}": w.data for l, layer in enumerate(model.layers) for k, n in enumerate(layer.neurons) for j, w in enumerate(n.w)}
+    weights = {
+        f"{tail(l, j)}->n{l}_{k}": w.data
+        for l, layer in enumerate(model.layers)
+        for k, n in enumerate(layer.neurons)
+        for j, w in enumerate(n.w)
+    }
     picture = Picture(render_svg(draw_network(model)))
     strokes = {edge: picture.stroke(edge) for edge in weights}
     colours = {edge: c for edge, (c, _) in strokes.items()}
@@ -95,7 +105,9 @@ def test_edge_colour_is_the_sign_and_width_the_size():
     assert format_number(max(abs(w) for w in weights.values())) in legend
 
 
-def by_hand(model: MLP, x: list[float], y: float) -> tuple[list[list[float]], list[list[float]], list[list[list[float]]]]:
+def by_hand(
+    model: MLP, x: list[float], y: float
+) -> tuple[list[list[float]], list[list[float]], list[list[list[float]]]]:
     """z, δ and dLoss/dW of a relu MLP with a linear output on one sample, Loss = (O - y)²."""
     W = [[[w.data for w in n.w] for n in layer.neurons] for layer in model.layers]
     B = [[n.b.data for n in layer.neurons] for layer in model.layers]

@@ -406,7 +406,11 @@ def test_group_lays_out_layers_neurons_and_parameters_in_order(rankdir):
 def test_group_tooltips_name_the_module_that_made_each_node():
     model, loss = mlp_graph()
     drawing = Drawing(render_svg(draw_dot(loss, group=True)))
-    tips = {name: next(g.iter(f"{SVG}a")).get(XLINK_TITLE) for name, g in drawing.nodes.items() if g.find(f".//{SVG}a") is not None}
+    tips = {
+        name: next(g.iter(f"{SVG}a")).get(XLINK_TITLE)
+        for name, g in drawing.nodes.items()
+        if g.find(f".//{SVG}a") is not None
+    }
     neuron = model.layers[1].neurons[2]
     z = next(v for v in topological_order(loss) if v.op == "linear" and v.scope[-1] is neuron)
     assert tips[node_name(loss, z)].startswith("intermediate of layers[1].neurons[2] (Neuron)")

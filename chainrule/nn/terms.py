@@ -112,7 +112,7 @@ def _nodes_by_neuron(root: Value, neurons: list[Neuron]) -> dict[Neuron, tuple[l
 def _sample_index(sample: object, count: int) -> int:
     if not is_index(sample):
         raise TypeError(f"layer_terms: sample must be an int, got {type(sample).__name__} {sample!r}")
-    i = operator.index(sample)  # type: ignore[call-overload]
+    i = operator.index(sample)  # type: ignore[arg-type]  # is_index checked it
     if not -count <= i < count:
         raise IndexError(
             f"layer_terms: sample {i} is out of range: the graph holds {count} "

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..engine import Value
@@ -75,7 +76,7 @@ def draw_network(model: Module, root: Value | None = None, *, sample: int = 0, r
         raise ValueError(f"draw_network: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")
     layers = model_layers(model, "draw_network")
     terms = layer_terms(model, root, sample) if root is not None else None
-    texts = _texts(model, layers, terms)
+    texts = _texts(layers, terms)
     grads = [t.weight_grads for t in terms] if terms is not None else None
     subtitle = f"values for sample {sample}" if terms is not None else ""
     return network_graph(model, texts, grads, rankdir=rankdir, subtitle=subtitle)
@@ -87,9 +88,11 @@ def model_layers(model: Module, where: str) -> list[tuple[str, Layer]]:
     layers = [(name, m) for name, m in model.named_modules() if isinstance(m, Layer)]
     if not layers:
         raise ValueError(f"{where}: {type(model).__name__} has no Layer to draw")
-    for (_, before), (name, layer) in zip(layers, layers[1:]):
+    for (_, before), (name, layer) in pairwise(layers):
         if layer.nin != before.nout:
-            raise ValueError(f"{where}: {name} reads {layer.nin} inputs but the layer before it has {before.nout} neurons")
+            raise ValueError(
+                f"{where}: {name} reads {layer.nin} inputs but the layer before it has {before.nout} neurons"
+            )
     return layers
 
 
@@ -130,7 +133,9 @@ def network_graph(
         edge_attr={"arrowhead": "none"},
     )
     columns = [("input", "", [f"x{j}" for j in range(layers[0][1].nin)])]
-    columns += [(name, layer.activation, [f"n{i}_{k}" for k in range(layer.nout)]) for i, (name, layer) in enumerate(layers)]
+    columns += [
+        (name, layer.activation, [f"n{i}_{k}" for k in range(layer.nout)]) for i, (name, layer) in enumerate(layers)
+    ]
     for c, (title, activation, ids) in enumerate(columns):
         with graph.subgraph(name=f"column_{c}") as column:
             column.attr(rank="same")
@@ -139,7 +144,9 @@ def network_graph(
             for k, node_id in enumerate(ids):
                 text = texts(node_id)
                 attrs = {"id": node_id} if svg_ids else {}
-                column.node(node_id, _label(node_id, k, text), tooltip=gv.nohtml(_escape_tooltip(text.tooltip)), **attrs)
+                column.node(
+                    node_id, _label(node_id, k, text), tooltip=gv.nohtml(_escape_tooltip(text.tooltip)), **attrs
+                )
             # Within a column, these unseen arrows keep the heading on top and the neurons in order.
             for above, below in zip([f"title_{c}", *ids], ids):
                 column.edge(above, below, style="invis")
@@ -147,7 +154,8 @@ def network_graph(
         tails = columns[i][2]
         for k, neuron in enumerate(layer.neurons):
             for j, w in enumerate(neuron.w):
-                grad = grads[i][k][j] if grads is not None and grads[i] is not None else None
+                layer_grads = grads[i] if grads is not None else None
+                grad = layer_grads[k][j] if layer_grads is not None else None
                 tip = f"{names.get(w, f'w{j}')} = {format_number(w.data)}"
                 if grad is not None:
                     tip += f"\\ndLoss/dw = {format_number(grad)}"
@@ -162,15 +170,16 @@ def network_graph(
                     **({"id": f"w{i}_{k}_{j}"} if svg_ids else {}),
                 )
     graph.attr(label=_legend(scale, subtitle, grads is not None), labelloc="b", labeljust="l", fontname=_FONT)
-    return graph
+    drawing: graphviz.Digraph = graph
+    return drawing
 
 
-def _texts(model: Module, layers: list[tuple[str, Layer]], terms: list[LayerTerms] | None) -> Callable[[str], NeuronText]:
+def _texts(layers: list[tuple[str, Layer]], terms: list[LayerTerms] | None) -> Callable[[str], NeuronText]:
     """What draw_network's nodes show: each neuron's bias and, with a graph, its z, a and δ."""
     out: dict[str, NeuronText] = {}
     for j in range(layers[0][1].nin):
-        rows = (("x", format_number(terms[0].a_prev[j])),) if terms is not None else ()
-        out[f"x{j}"] = NeuronText(rows, f"input x{j}")
+        shown = (("x", format_number(terms[0].a_prev[j])),) if terms is not None else ()
+        out[f"x{j}"] = NeuronText(shown, f"input x{j}")
     for i, (name, layer) in enumerate(layers):
         for k, neuron in enumerate(layer.neurons):
             rows: list[tuple[str, str]] = []

@@ -57,9 +57,9 @@ def resolve_loss(loss: str | LossFn, y: Sequence[Any], width: int, where: str) -
         return spec, spec.targets(y, width, where), spec.name
     if not callable(loss):
         raise TypeError(f"{where}: loss must be a loss name or a callable, got {type(loss).__name__}")
-    spec = next((s for s in LOSSES.values() if s.fn is loss), None)
-    if spec is not None:
-        return spec, spec.targets(y, width, where), spec.name
+    known = next((s for s in LOSSES.values() if s.fn is loss), None)
+    if known is not None:
+        return known, known.targets(y, width, where), known.name
     return loss, list(y), getattr(loss, "__name__", "loss")
 
 
@@ -70,7 +70,9 @@ def copy_training(model: Module, optimizer: Optimizer, where: str) -> tuple[Modu
         raise TypeError(f"{where}: optimizer must be a chainrule.optim Optimizer, got {type(optimizer).__name__}")
     owned = set(model.parameters())
     if not any(p in owned for p in optimizer.params):
-        raise ValueError(f"{where}: the optimizer holds none of the model's parameters; make it with model.parameters()")
+        raise ValueError(
+            f"{where}: the optimizer holds none of the model's parameters; make it with model.parameters()"
+        )
     return copy.deepcopy((model, optimizer))
 
 
@@ -149,7 +151,9 @@ def _backward_lines(terms: list[LayerTerms], i: int) -> list[str]:
     head = f"{t.name}.neurons.{k}: δ = dLoss/dz"
     slope = f"{t.activation}′({format_number(t.z[k])})"
     if i == len(terms) - 1:
-        lines = [f"{head} = dLoss/da · {slope} = {factor(a_grad[k])} · {factor(t.slope[k])} = {format_number(delta[k])}"]
+        lines = [
+            f"{head} = dLoss/da · {slope} = {factor(a_grad[k])} · {factor(t.slope[k])} = {format_number(delta[k])}"
+        ]
     else:
         after = terms[i + 1]
         pairs = [(row[k], d) for row, d in zip(after.weights, after.delta or [])]
@@ -172,7 +176,7 @@ def _largest_changes(model: Module, params: list[Value], record: StepRecord, opt
     for i in moved:
         line = f"{names[params[i]]}: {format_number(record.w_before[i])} → {format_number(record.w_after[i])}"
         if plain_sgd:
-            line += f"   (−lr · dLoss/dw = −{format_number(optimizer.lr)} · {factor(record.grads[i])})"
+            line += f"   (-lr · dLoss/dw = -{format_number(optimizer.lr)} · {factor(record.grads[i])})"
         lines.append(line)
     return lines
 
@@ -208,13 +212,15 @@ def _cell(out: list[Value], threshold: float) -> str:
     return chr(ord("a") + 4 * min(cls, 5) + level)
 
 
-def check_samples(X: object, y: object, nin: int, where: str) -> None:
-    """X a non-empty list of samples as wide as the model's input, y one label per sample."""
-    if not is_sequence(X) or not is_sequence(y):
+def check_samples(samples: Sequence[Any], labels: Sequence[Any], nin: int, where: str) -> None:
+    """X (`samples`) a non-empty list of samples as wide as the model's input, y (`labels`)
+    one label per sample; TypeError or ValueError naming `where` otherwise."""
+    if not is_sequence(samples) or not is_sequence(labels):
         raise TypeError(f"{where}: X and y must be lists (samples and their labels)")
-    assert isinstance(X, Sequence) and isinstance(y, Sequence)
-    if not X or len(X) != len(y):
-        raise ValueError(f"{where}: X has {len(X)} samples and y {len(y)} labels; they must be as many, at least 1")
-    for i, row in enumerate(X):
+    if not samples or len(samples) != len(labels):
+        raise ValueError(
+            f"{where}: X has {len(samples)} samples and y {len(labels)} labels; they must be as many, at least 1"
+        )
+    for i, row in enumerate(samples):
         if not is_sequence(row) or len(row) != nin:
             raise ValueError(f"{where}: sample {i} must be a list of {nin} numbers, got {row!r}")

@@ -78,7 +78,9 @@ class NetworkStepper:
         trained, opt = copy_training(model, optimizer, where)
         layers = model_layers(trained, where)
         loss_fn, targets, loss_name = resolve_loss(loss, y, layers[-1][1].nout, where)
-        predict, bounds = grid_predictor(X, 0.5 if loss_name == "mse_loss" else 0.0) if layers[0][1].nin == 2 else (None, None)
+        predict, bounds = (
+            grid_predictor(X, 0.5 if loss_name == "mse_loss" else 0.0) if layers[0][1].nin == 2 else (None, None)
+        )
         records, boundaries = record_run(trained, layers, opt, X, targets, loss_fn, steps, sample % len(X), predict)
         self.model = trained
         self.frames = 1 + steps * (2 * len(layers) + 2)
@@ -115,8 +117,8 @@ def save_network_stepper(
 ) -> Path:
     """Write a `NetworkStepper` page to `path` and return the path; `model` is left untrained.
 
-        >>> save_network_stepper(model, X, y, "training.html", loss="hinge_loss", optimizer=opt)  # doctest: +SKIP
-        PosixPath('training.html')
+    >>> save_network_stepper(model, X, y, "training.html", loss="hinge_loss", optimizer=opt)  # doctest: +SKIP
+    PosixPath('training.html')
     """
     return NetworkStepper(model, X, y, loss=loss, optimizer=optimizer, steps=steps, sample=sample).save(path)
 
@@ -124,7 +126,9 @@ def save_network_stepper(
 # -- the frames ----------------------------------------------------------------------
 
 
-def _frames(layers: list[tuple[str, Any]], records: list[StepRecord], loss_name: str, sample: int) -> list[dict[str, Any]]:
+def _frames(
+    layers: list[tuple[str, Any]], records: list[StepRecord], loss_name: str, sample: int
+) -> list[dict[str, Any]]:
     """The start, then per step: forward per layer, the loss, backward per layer, the update."""
     n = len(layers)
     frames: list[dict[str, Any]] = [
@@ -142,9 +146,10 @@ def _frames(layers: list[tuple[str, Any]], records: list[StepRecord], loss_name:
         )
         for i in reversed(range(n)):
             name = layers[i][0]
-            caption = (
-                f"Step {s + 1}, backward pass: {name}'s δ = dLoss/dz, "
-                + ("from dLoss/da at the output." if i == n - 1 else "from the δ of the layer after it, through its weights.")
+            caption = f"Step {s + 1}, backward pass: {name}'s δ = dLoss/dz, " + (
+                "from dLoss/da at the output."
+                if i == n - 1
+                else "from the δ of the layer after it, through its weights."
             )
             frames.append(_frame("backward", s, i, caption, r.backward_lines[i], end="backward" if i == 0 else ""))
         caption = f"Step {s + 1}, update: every weight moves against its gradient. The largest changes:"
@@ -174,7 +179,9 @@ def _page(
     svg = network_graph(model, widest.__getitem__, None, subtitle=f"values for sample {sample}", svg_ids=True)
     frames = _frames(layers, records, loss_name, sample)
     top = max(r.loss for r in records) or 1.0
-    curve = [f"{20 + 260 * s / max(len(records) - 1, 1):.1f},{150 - 130 * r.loss / top:.1f}" for s, r in enumerate(records)]
+    curve = [
+        f"{20 + 260 * s / max(len(records) - 1, 1):.1f},{150 - 130 * r.loss / top:.1f}" for s, r in enumerate(records)
+    ]
     data = {
         "frames": frames,
         "steps": steps,
@@ -226,15 +233,19 @@ def _widest(records: list[StepRecord]) -> dict[str, NeuronText]:
                 cells.setdefault(node, {}).setdefault(key, [_PENDING]).append(text)
     biases = [format_number(b) for r in records for b in (*r.b_before, *r.b_after)]
     out = {}
-    for node, rows in cells.items():
-        shown = [(("δ" if key == "d" else key), max(texts, key=len)) for key, texts in rows.items()]
+    for node, widths in cells.items():
+        shown = [(("δ" if key == "d" else key), max(texts, key=len)) for key, texts in widths.items()]
         if not node.startswith("x"):
             shown.append(("b", max(biases, key=len)))
         out[node] = NeuronText(tuple(shown), node)
     return out
 
 
-def _panel(X: Sequence[Sequence[float]], y: Sequence[Any], bounds: tuple[float, float, float, float] | None) -> dict[str, Any] | None:  # noqa: N803
+def _panel(
+    X: Sequence[Sequence[float]],  # noqa: N803
+    y: Sequence[Any],
+    bounds: tuple[float, float, float, float] | None,
+) -> dict[str, Any] | None:
     """The data points in the boundary panel's pixels (240 x 240), with their labels."""
     if bounds is None:
         return None

@@ -40,16 +40,16 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from ..engine import BackwardStep, Value, backward_steps, topological_order
-from ..notation import derivative, factor, format_number, forward_equation, node_names
 from ..engine.checks import positive_int_or_none
+from ..notation import derivative, factor, format_number, forward_equation, node_names
 from .graph import RANKDIRS, BoxText, draw_graph, highlight_targets, render_svg
 
 __all__ = ["MAX_NODES", "Stepper", "inline_svg", "page_asset", "save_stepper"]
