@@ -8,7 +8,8 @@ that steps through forward and backward, and a neuron to play with.
   script are the files in `assets/`.
 - `network`: `draw_network`, an MLP drawn neuron by neuron (one arrow per weight);
   `network_stepper`: `NetworkStepper` and `save_network_stepper`, a page that trains it
-  step by step, its files `assets/network.*`.
+  step by step, its files `assets/network.*`; `network_run`: the numbers that page shows,
+  recorded from real training steps.
 - `playground`: `NeuronPlayground`, the maths of one neuron; `playground_widget`: its
   HTML and ipywidgets box.
 - `backward_steps` is the engine's (`chainrule.engine`), re-exported from here, where it first lived.

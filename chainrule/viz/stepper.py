@@ -17,13 +17,18 @@ arrow keys:
 3. the backward pass, one frame per step of `backward_steps(root)`, in the order
    `backward` takes them: the node's gradient goes back along its arrows in red,
    and each parent's grad grows by it times the local derivative,
-   `grad(z) += grad(a) · da/dz = 4 · 1 = 4`.
+   `grad(z) += grad(a) · da/dz = 4 · 1 = 4`;
+4. the sum-up: each leaf's gradient as the sum of what every path sent it,
+   `grad(x) = 1 + 3 + 3 = 7`.
+
+Play runs at the speed chosen beside it, and the page scrolls to keep the current node in
+view. The drawing takes `draw_dot`'s options (`Stepper(root, rankdir="TB", group=True)`).
 
 Every number comes from the nodes (data, `local_grads`) and from `backward_steps`,
 as for a fresh `backward()`: the graph's own `.grad` fields are neither read nor
 changed. Unlabelled nodes are called by the names `explain` gives them (`mul₁`).
-A graph of more than `MAX_NODES` nodes is refused: its hundreds of frames would be
-too many to follow; draw it with `draw_dot` instead.
+A graph of more than `MAX_NODES` nodes is refused unless `max_nodes` says otherwise: its
+hundreds of frames would be too many to follow; draw it with `draw_dot` instead.
 
     >>> x, w, b, y = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b"), Value(5.0, "y")
     >>> z = w * x + b; z.label = "z"
