@@ -199,6 +199,10 @@ def test_the_page_trains_in_chromium(browser, tmp_path):
     assert text("counter") == "frame 8 of 25" and text("phase") == "backward pass"
     assert all(cells(f"n{l}_0")["δ"] not in ("", "?") for l in range(3))
     assert "δ = dLoss/dz" in text("equation")
+    # The neuron whose δ the equation writes out is marked, and only it.
+    focus = re.match(r"layers\.0\.neurons\.(\d+):", text("equation")).group(1)
+    marked = browser.execute_script("return [...document.querySelectorAll('#drawing g.node.focus')].map(g => g.id)")
+    assert marked == [f"n0_{focus}"]
     browser.find_element(By.ID, "train-step").click()  # the update of step 1
     assert text("counter") == "frame 9 of 25" and text("phase") == "update"
     assert weights() == {name: format_number(value) for name, value in expected.items()}

@@ -37,6 +37,7 @@ class StepRecord:
     grads: list[float]
     forward_lines: list[list[str]]  # per layer: one neuron's forward pass in numbers
     backward_lines: list[list[str]]  # per layer: one neuron's δ in numbers
+    focus: list[int]  # per layer: which neuron's δ those lines write out
     changes: list[str] = field(default_factory=list)
     prediction: str = ""
 
@@ -112,6 +113,7 @@ def record_run(
             grads=grads,
             forward_lines=[_forward_lines(t) for t in terms],
             backward_lines=[_backward_lines(terms, i) for i in range(len(terms))],
+            focus=[_focus(t) for t in terms],
         )
         record.changes = _largest_changes(model, params, record, optimizer)
         records.append(record)
@@ -147,7 +149,7 @@ def _backward_lines(terms: list[LayerTerms], i: int) -> list[str]:
     """The neuron of layer i with the largest |δ|: its δ in numbers, from the next layer's."""
     t = terms[i]
     delta, a_grad = t.delta or [], t.a_grad or []
-    k = max(range(len(delta)), key=lambda j: abs(delta[j]))
+    k = _focus(t)
     head = f"{t.name}.neurons.{k}: δ = dLoss/dz"
     slope = f"{t.activation}′({format_number(t.z[k])})"
     if i == len(terms) - 1:
@@ -165,6 +167,12 @@ def _backward_lines(terms: list[LayerTerms], i: int) -> list[str]:
     j = max(range(len(grads[k])), key=lambda q: abs(grads[k][q]))
     lines.append(f"dLoss/d{t.name}.neurons.{k}.w{j} = Σ over samples of δ · a(prev) = {format_number(grads[k][j])}")
     return lines
+
+
+def _focus(t: LayerTerms) -> int:
+    """The neuron of the layer whose δ is largest in size (the first, on ties)."""
+    delta = t.delta or [0.0]
+    return max(range(len(delta)), key=lambda j: abs(delta[j]))
 
 
 def _largest_changes(model: Module, params: list[Value], record: StepRecord, optimizer: Optimizer) -> list[str]:

@@ -140,7 +140,8 @@ def _frames(
                 f"Step {s + 1}, forward pass: {name} computes z = W a(prev) + b and a = {layer.activation}(z) "
                 f"for its {layer.nout} neurons (shown for sample {sample})."
             )
-            frames.append(_frame("forward", s, i, caption, r.forward_lines[i], end="forward" if i == n - 1 else ""))
+            end = "forward" if i == n - 1 else ""
+            frames.append(_frame("forward", s, i, caption, r.forward_lines[i], end=end, focus=f"n{i}_0"))
         frames.append(
             _frame("loss", s, n, f"Step {s + 1}: the loss over the batch, {loss_name} = {format_number(r.loss)}.", [])
         )
@@ -151,14 +152,27 @@ def _frames(
                 if i == n - 1
                 else "from the δ of the layer after it, through its weights."
             )
-            frames.append(_frame("backward", s, i, caption, r.backward_lines[i], end="backward" if i == 0 else ""))
+            end, focus = "backward" if i == 0 else "", f"n{i}_{r.focus[i]}"
+            frames.append(_frame("backward", s, i, caption, r.backward_lines[i], end=end, focus=focus))
         caption = f"Step {s + 1}, update: every weight moves against its gradient. The largest changes:"
         frames.append(_frame("update", s, n, caption, r.changes, end="update"))
     return frames
 
 
-def _frame(phase: str, step: int, layer: int, caption: str, lines: list[str], end: str = "") -> dict[str, Any]:
-    return {"phase": phase, "step": step, "layer": layer, "caption": caption, "lines": lines, "end": end}
+def _frame(
+    phase: str, step: int, layer: int, caption: str, lines: list[str], end: str = "", focus: str = ""
+) -> dict[str, Any]:
+    """One frame: its phase, step and layer; what it says; whether it ends a forward pass, a
+    backward pass or an update (`end`); and the neuron its equation is about (`focus`)."""
+    return {
+        "phase": phase,
+        "step": step,
+        "layer": layer,
+        "caption": caption,
+        "lines": lines,
+        "end": end,
+        "focus": focus,
+    }
 
 
 # -- the page ------------------------------------------------------------------------

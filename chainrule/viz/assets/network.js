@@ -101,6 +101,7 @@
       set(node.cells.b, B[q], "");
       node.g.classList.toggle("cur-fwd", fresh);
       node.g.classList.toggle("cur-bwd", freshDelta);
+      node.g.classList.toggle("focus", n.id === f.focus);
     });
     edges.forEach((e, q) => {
       e.path.setAttribute("stroke", W.color[q]);
@@ -121,6 +122,11 @@
     }
     const known = ["loss", "backward", "update"].includes(f.phase) ? f.step + 1 : f.step;
     $("curve-line").setAttribute("points", D.curve.slice(0, known).join(" "));
+    $("curve-dots").replaceChildren();
+    for (const point of D.curve.slice(0, known)) {
+      const [x, y] = point.split(",");
+      $("curve-dots").insertAdjacentHTML("beforeend", `<circle cx="${x}" cy="${y}" r="2.5"></circle>`);
+    }
     $("loss-now").textContent = known ? "after " + known + (known === 1 ? " step: " : " steps: ") + D.losses[known - 1] : "";
     $("equation").className = f.phase;
     $("equation").replaceChildren(...f.lines.map((line) => {
