@@ -110,6 +110,22 @@ def test_bad_arguments_are_named():
         NetworkStepper(model, [[1.0]] * 12, y, loss="mse_loss", optimizer=opt)
     with pytest.raises(ValueError, match="steps must be a positive int"):
         NetworkStepper(model, X, y, loss="mse_loss", optimizer=opt, steps=0)
+    with pytest.raises(IndexError, match="sample 12 is out of range for 12 samples"):
+        NetworkStepper(model, X, y, loss="mse_loss", optimizer=opt, sample=12)
+    with pytest.raises(TypeError, match="sample must be an int"):
+        NetworkStepper(model, X, y, loss="mse_loss", optimizer=opt, sample=1.0)  # type: ignore[arg-type]
+
+
+def test_inputs_that_are_not_2_d_get_no_boundary_panel():
+    X = [[0.1 * i, -0.2 * i, 0.3] for i in range(6)]
+    model = MLP(3, [2, 2], activation="tanh", seed=0)
+    data = data_of(
+        NetworkStepper(
+            model, X, [i % 2 for i in range(6)], loss="cross_entropy", optimizer=SGD(model.parameters(), lr=0.1)
+        ).html
+    )
+    assert data["panel"] is None and len(data["frames"]) == 1 + 5 * 6
+    assert "dLoss/da · linear′" in data["frames"][4]["lines"][0]
 
 
 def test_a_moons_page_is_offline_and_under_3_mb(tmp_path):

@@ -73,8 +73,10 @@ class NetworkStepper:
         instance_of(model, Module, where, "model")
         layers = model_layers(model, where)
         check_samples(X, y, layers[0][1].nin, where)
-        if not is_index(sample) or not -len(X) <= sample < len(X):
-            raise IndexError(f"{where}: sample {sample!r} is out of range for {len(X)} samples")
+        if not is_index(sample):
+            raise TypeError(f"{where}: sample must be an int, got {type(sample).__name__} {sample!r}")
+        if not -len(X) <= sample < len(X):
+            raise IndexError(f"{where}: sample {sample} is out of range for {len(X)} samples")
         trained, opt = copy_training(model, optimizer, where)
         layers = model_layers(trained, where)
         loss_fn, targets, loss_name = resolve_loss(loss, y, layers[-1][1].nout, where)
