@@ -219,8 +219,17 @@ def test_the_page_trains_in_chromium(browser, tmp_path):
     focus = re.match(r"layers\.0\.neurons\.(\d+):", text("equation")).group(1)
     marked = browser.execute_script("return [...document.querySelectorAll('#drawing g.node.focus')].map(g => g.id)")
     assert marked == [f"n0_{focus}"]
+    widths = browser.execute_script(
+        "return [...document.querySelectorAll('#drawing g.edge path')].map(p => p.getAttribute('stroke-width'))"
+    )
     browser.find_element(By.ID, "train-step").click()  # the update of step 1
     assert text("counter") == "frame 9 of 25" and text("phase") == "update"
+    assert (
+        browser.execute_script(
+            "return [...document.querySelectorAll('#drawing g.edge path')].map(p => p.getAttribute('stroke-width'))"
+        )
+        != widths
+    )
     assert weights() == {name: format_number(value) for name, value in expected.items()}
     assert boundary() != first_boundary and "after step 1" in text("boundary-when")
     assert text("loss-now").startswith("after 1 step")

@@ -36,7 +36,7 @@ from ..optim import Optimizer
 from .graph import render_svg
 from .network import NeuronText, edge_width, model_layers, network_graph, weight_color
 from .network_run import GRID, StepRecord, check_samples, copy_training, grid_predictor, record_run, resolve_loss
-from .stepper import inline_svg, page_asset
+from .stepper import inline_svg, page_asset, svg_height_px
 
 __all__ = ["NetworkStepper", "save_network_stepper"]
 
@@ -87,6 +87,8 @@ class NetworkStepper:
         self.model = trained
         self.frames = 1 + steps * (2 * len(layers) + 2)
         self.html: str = _page(trained, layers, records, boundaries, _panel(X, y, bounds), loss_name, sample % len(X))
+        # Room for the drawing (the side panels are shorter), the controls, caption and equation.
+        self._height = max(640, round(svg_height_px(self.html)) + 320)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to `path` (one self-contained HTML file) and return the path."""
@@ -98,7 +100,8 @@ class NetworkStepper:
         # Its own sandboxed iframe, as the Stepper's: ids, styles and keys stay inside.
         return (
             f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
-            'title="chainrule network stepper" style="width: 100%; height: 1100px; border: 1px solid #e5e7eb">'
+            f'title="chainrule network stepper" style="width: 100%; height: {self._height}px; '
+            'border: 1px solid #e5e7eb">'
             "</iframe>"
         )
 

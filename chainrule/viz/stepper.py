@@ -57,7 +57,7 @@ from ..engine.checks import positive_int_or_none
 from ..notation import derivative, factor, format_number, forward_equation, node_names
 from .graph import RANKDIRS, BoxText, draw_graph, highlight_targets, render_svg
 
-__all__ = ["MAX_NODES", "Stepper", "inline_svg", "page_asset", "save_stepper"]
+__all__ = ["MAX_NODES", "Stepper", "inline_svg", "page_asset", "save_stepper", "svg_height_px"]
 
 # Past this many nodes the page is refused: at two frames per operation no learner follows it,
 # and the page passes 400 KB.
@@ -137,7 +137,7 @@ class Stepper:
         )
         svg = render_svg(drawing)
         # Room for the drawing, the controls, two lines of caption and the equation (7 lines at most).
-        self._height = round(_svg_height_px(svg)) + 260 + 30 * min(7, max(len(f.lines) for f in frames))
+        self._height = round(svg_height_px(svg)) + 260 + 30 * min(7, max(len(f.lines) for f in frames))
         self.html: str = _page(names[root], inline_svg(svg), frames)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -310,7 +310,8 @@ def inline_svg(svg: str) -> str:
     return re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg)
 
 
-def _svg_height_px(svg: str) -> float:
+def svg_height_px(svg: str) -> float:
+    """The height in CSS pixels of the first drawing in `svg` (Graphviz gives points), or 400."""
     match = re.search(r'<svg[^>]*\bheight="([\d.]+)pt"', svg)
     return float(match.group(1)) * 4 / 3 if match else 400.0
 
