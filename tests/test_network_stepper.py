@@ -36,14 +36,20 @@ def small() -> tuple[MLP, list[list[float]], list[int]]:
 
 def torch_step(model: MLP, samples: list[list[float]], y: list[int], lr: float) -> dict[str, float]:
     """The parameters after one full-batch SGD step on the mean squared error, by torch."""
+    grads = torch_grads(model, samples, y)
+    return {name: value - lr * grad for name, (value, grad) in grads.items() if not name.startswith("δ")}
+
+
+def torch_grads(model: MLP, samples: list[list[float]], y: list[int]) -> dict[str, tuple[float, float]]:
+    """Each parameter's value and gradient of the mean squared error over the samples, by torch;
+    and under "δ l k", dLoss/dz of neuron k of layer l for sample 0 (its value is z)."""
     torch = pytest.importorskip("torch")
-    names, tensors = [], []
-    for name, p in model.named_parameters():
-        names.append(name)
-        tensors.append(torch.tensor(p.data, dtype=torch.float64, requires_grad=True))
-    value = dict(zip(names, tensors))
+    value = {
+        name: torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for name, p in model.named_parameters()
+    }
     total = torch.tensor(0.0, dtype=torch.float64)
-    for x, target in zip(samples, y):
+    first: dict[str, Any] = {}
+    for i, (x, target) in enumerate(zip(samples, y)):
         a = [torch.tensor(v, dtype=torch.float64) for v in x]
         for l, layer in enumerate(model.layers):
             zs = [
@@ -51,10 +57,15 @@ def torch_step(model: MLP, samples: list[list[float]], y: list[int], lr: float) 
                 + value[f"layers.{l}.neurons.{k}.b"]
                 for k in range(layer.nout)
             ]
+            if i == 0:
+                for k, z in enumerate(zs):
+                    z.retain_grad()
+                    first[f"δ {l} {k}"] = z
             a = zs if l == len(model.layers) - 1 else [torch.relu(z) for z in zs]
         total = total + (a[0] - target) ** 2
     (total / len(samples)).backward()
-    return {name: float((t - lr * t.grad).detach()) for name, t in value.items()}
+    out = {name: (float(t.detach()), float(t.grad)) for name, t in value.items()}
+    return out | {name: (float(z.detach()), float(z.grad)) for name, z in first.items()}
 
 
 def test_frames_follow_the_training_step_layer_by_layer():
@@ -76,6 +87,18 @@ def test_frames_follow_the_training_step_layer_by_layer():
     lines = data["frames"][6]["lines"]
     assert re.match(r"layers\.1\.neurons\.\d: δ = dLoss/dz = relu′\(\S+\) · Σ w · δ\(next\) = ", lines[0])
     assert "dLoss/da · linear′" in data["frames"][5]["lines"][0]
+    # Each backward frame ends with one weight's gradient, summed over the batch.
+    grads = torch_grads(MLP(2, [4, 3, 1], seed=2), X, y)
+    for frame in data["frames"][5:8]:
+        # The δ written out is torch's dLoss/dz of that neuron for sample 0.
+        l, k, delta = re.match(
+            r"layers\.(\d)\.neurons\.(\d): δ = .* = (\S+)$", "\n".join(frame["lines"][:-1]), re.DOTALL
+        ).groups()
+        assert delta == format_number(grads[f"δ {l} {k}"][1]) and frame["focus"] == f"n{l}_{k}"
+        name, grad = re.fullmatch(
+            r"dLoss/d\((\S+)\) = Σ over the samples of δ · a\(prev\) = (\S+)", frame["lines"][-1]
+        ).groups()
+        assert grad == format_number(grads[name][1])
 
 
 def test_the_model_passed_is_left_alone_and_a_copy_is_trained():

@@ -62,7 +62,7 @@ def draw_network(model: Module, root: Value | None = None, *, sample: int = 0, r
     With `root`, a graph built by calling `model`, each node shows its values for sample
     number `sample`: the inputs x, each neuron's z and a, and once `root.backward()` has
     run its δ = dLoss/dz; each arrow's tooltip gives its parameter's name as in
-    `named_parameters()` (`layers.1.neurons.2.w0`), value and, after backward, dLoss/dw.
+    `named_parameters()` (`layers.1.neurons.2.w.0`), value and, after backward, dLoss/dw.
     The same model and graph give the same drawing, byte for byte.
 
         >>> model = MLP(2, [16, 16, 1], seed=0)

@@ -165,7 +165,8 @@ def _backward_lines(terms: list[LayerTerms], i: int) -> list[str]:
         ]
     grads = t.weight_grads or [[]]
     j = max(range(len(grads[k])), key=lambda q: abs(grads[k][q]))
-    lines.append(f"dLoss/d{t.name}.neurons.{k}.w{j} = Σ over samples of δ · a(prev) = {format_number(grads[k][j])}")
+    name = f"{t.name}.neurons.{k}.w.{j}"
+    lines.append(f"dLoss/d({name}) = Σ over the samples of δ · a(prev) = {format_number(grads[k][j])}")
     return lines
 
 
