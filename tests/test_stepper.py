@@ -12,10 +12,8 @@ import io
 import json
 import math
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -32,6 +30,7 @@ from chainrule.notation import format_number
 from chainrule.viz import Stepper, backward_steps, save_stepper
 from chainrule.viz.stepper import MAX_NODES
 from tests import reference
+from tests.browser import chromium
 from tests.reference import CHAINRULE_OPS, build, inputs, steps
 
 
@@ -86,9 +85,9 @@ def test_seed_example_frames_say_the_worked_numbers():
     page = Stepper(L).html
     frames = frames_of(page)
     operations = [v for v in topological_order(L) if not v.is_leaf]
-    # A start frame, one per operation forward, one per backward step.
-    assert len(frames) == 1 + len(operations) + len(list(backward_steps(L)))
-    assert [f["phase"] for f in frames] == ["start"] + ["forward"] * 5 + ["backward"] * 5
+    # A start frame, one per operation forward, one per backward step, and the sum-up.
+    assert len(frames) == 1 + len(operations) + len(list(backward_steps(L))) + 1
+    assert [f["phase"] for f in frames] == ["start"] + ["forward"] * 5 + ["backward"] * 5 + ["done"]
     lines = [f["lines"] for f in frames]
     assert lines[0] == ["x = 2, w = 3, b = 1, y = 5"]
     assert lines[1:6] == [
@@ -109,6 +108,8 @@ def test_seed_example_frames_say_the_worked_numbers():
         "grad(w) += grad(mul₁) · dmul₁/dw = 4 · 2 = 8",
         "grad(x) += grad(mul₁) · dmul₁/dx = 4 · 3 = 12",
     ]
+    # The last frame sums up each leaf's gradient (the seed's dL/dw = 8, dL/db = 4).
+    assert lines[11] == ["grad(x) = 12", "grad(w) = 8", "grad(b) = 4", "grad(y) = -4"]
     # The forward frames reveal the values one node at a time; the drawing ends with every grad.
     end = replay(frames)[-1]
     shown = {label: (end["data"][node_index(page, label)], end["grad"][node_index(page, label)]) for label in "xwbyzaL"}
@@ -127,11 +128,12 @@ def test_accumulation_shows_the_running_total():
     x = Value(3.0, "x")
     y = x * x + x  # dy/dx = 2x + 1 = 7: 1 from the sum, then 3 and 3 from the product
     frames = frames_of(Stepper(y).html)
-    assert frames[-1]["lines"] == [
+    assert frames[-1]["lines"] == ["grad(x) = 1 + 3 + 3 = 7"]  # every path's share, summed
+    assert frames[-2]["lines"] == [
         "grad(x) += grad(mul₁) · dmul₁/dx = 1 · 3 = 3, so grad(x) = 1 + 3 = 4",
         "grad(x) += grad(mul₁) · dmul₁/dx = 1 · 3 = 3, so grad(x) = 4 + 3 = 7",
     ]
-    assert "add up (+=)" in frames[-1]["caption"]
+    assert "add up (+=)" in frames[-2]["caption"]
 
 
 def test_the_page_shows_a_fresh_backward_and_leaves_the_graph_alone():
@@ -149,7 +151,7 @@ def check_frames_against_backward(root: Value) -> None:
     frames = frames_of(page)
     operations = [v for v in topological_order(root) if not v.is_leaf]
     replayed = list(backward_steps(root))
-    assert len(frames) == 1 + len(operations) + len(replayed)
+    assert len(frames) == 1 + len(operations) + len(replayed) + 1
     for frame, step in zip(frames[1 + len(operations) :], replayed):
         contributions = frame["lines"][1:] if step.node is root else frame["lines"]
         assert len(contributions) == len(step.contributions)
@@ -170,6 +172,9 @@ def check_frames_against_backward(root: Value) -> None:
     index = {v: str(i) for i, v in enumerate(topological_order(root))}
     assert states[-1]["grad"] == {index[v]: format_number(v.grad) for v in index}
     assert states[-1]["data"] == {index[v]: format_number(v.data) for v in index}
+    # The sum-up ends each leaf's line with the grad backward() gave it.
+    leaves = [v for v in index if v.is_leaf and not v.is_constant]
+    assert [line.rsplit(" = ", 1)[1] for line in frames[-1]["lines"]] == [format_number(v.grad) for v in leaves]
 
 
 def test_seed_and_shared_nodes_frames_agree_with_backward():
@@ -267,43 +272,60 @@ def test_graphs_too_big_to_step_through_are_refused_with_advice():
         Stepper(y)
 
 
+def test_the_stepper_takes_draw_dots_options(tmp_path):
+    L, v = seed_example()
+    default = drawing_of(Stepper(L).html)
+    page = Stepper(L, rankdir="TB", highlight=v["w"], show_local=False).html
+    svg = drawing_of(page)
+
+    def at(drawing: ET.Element, label: str) -> tuple[float, float]:
+        box = next(g for g in drawing.iter("g") if g.get("id") == f"v{node_index(page, label)}")
+        text = next(box.iter("text"))
+        return float(text.get("x")), float(text.get("y"))
+
+    # Left to right by default; top to bottom asked for (in SVG, y grows downwards).
+    assert at(default, "L")[0] > at(default, "x")[0] and at(svg, "L")[1] > at(svg, "x")[1]
+    edge_texts = [t.text for g in svg.iter("g") if g.get("class") == "edge" for t in g.iter("text")]
+    assert edge_texts == []  # show_local=False: no local derivatives on the arrows
+    assert "every path from w to the output" in "".join(t.text or "" for t in svg.iter("text"))
+    with pytest.raises(ValueError, match="Stepper: rankdir must be one of"):
+        Stepper(L, rankdir="up")
+    with pytest.raises(ValueError, match=r"highlight .* is not in the graph"):
+        Stepper(L, highlight=Value(1.0))
+    path = save_stepper(L, tmp_path / "tb.html", rankdir="TB", highlight=v["w"], show_local=False)
+    assert path.read_text(encoding="utf-8") == page
+
+
+def test_group_boxes_the_modules_in_the_stepper():
+    from chainrule.nn import MLP
+
+    model = MLP(2, [2, 1], seed=0)
+    page = Stepper(model([Value(0.5, "x0"), Value(1.0, "x1")])[0], group=True).html
+    titles = [t.text for g in drawing_of(page).iter("g") if g.get("class") == "cluster" for t in g.iter("text")]
+    assert "layers[0].neurons[1] (Neuron)" in titles
+
+
+def test_max_nodes_lets_a_bigger_graph_through():
+    x = Value(0.5, "x")
+    y = x
+    for _ in range(MAX_NODES + 10):
+        y = y.tanh()
+    with pytest.raises(ValueError, match="pass max_nodes=None"):
+        Stepper(y)
+    assert len(frames_of(Stepper(y, max_nodes=None).html)) == 1 + 2 * (MAX_NODES + 10) + 1
+    with pytest.raises(ValueError, match=r"more than the 20 a stepper shows"):
+        Stepper(y, max_nodes=20)
+
+
 # -- in a real browser ---------------------------------------------------------------
 
-CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
-CHROMEDRIVER = shutil.which("chromedriver")
 RED, BLUE = (220, 38, 38), (37, 99, 235)  # the page's backward and forward colours
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium: pip install 'chainrule[test]'")
-    from selenium.webdriver.chrome.service import Service
-
-    if CHROMIUM is None or CHROMEDRIVER is None:
-        pytest.skip("needs Chromium and chromedriver: apt-get install chromium chromium-driver")
-    options = webdriver.ChromeOptions()
-    # Explicit paths, so Selenium never looks for (or downloads) a browser of its own.
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="chainrule-chromium-")
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1200,900",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def colours(png: bytes) -> tuple[int, int, int]:
@@ -345,7 +367,7 @@ def test_the_page_steps_in_chromium(browser, tmp_path):
     def drawing() -> str:
         return browser.find_element(By.ID, "drawing").get_attribute("innerHTML")
 
-    assert text("counter") == "step 1 of 11"
+    assert text("counter") == "step 1 of 12"
     assert equation() == ["x = 2, w = 3, b = 1, y = 5"]
     assert drawn("w") == ["3", ""] and drawn("z") == ["?", ""] and drawn("L") == ["?", ""]
     # Nothing was fetched: the page is all there is.
@@ -360,7 +382,7 @@ def test_the_page_steps_in_chromium(browser, tmp_path):
     for k, (expected_equation, label, value) in enumerate(expected, start=2):
         before = drawing()
         browser.find_element(By.ID, "next").click()
-        assert text("counter") == f"step {k} of 11"
+        assert text("counter") == f"step {k} of 12"
         assert equation() == [expected_equation]
         assert drawn(label) == [value, ""]
         assert drawing() != before
@@ -381,7 +403,7 @@ def test_the_page_steps_in_chromium(browser, tmp_path):
     assert drawn("a") == ["7", "4"]
     before = drawing()
     body.send_keys(Keys.ARROW_RIGHT)
-    assert text("counter") == "step 9 of 11"
+    assert text("counter") == "step 9 of 12"
     assert equation() == ["grad(z) += grad(a) · da/dz = 4 · 1 = 4"]
     assert drawn("z") == ["7", "4"] and drawn("w") == ["3", ""]
     assert drawing() != before
@@ -391,25 +413,38 @@ def test_the_page_steps_in_chromium(browser, tmp_path):
     # Back with Prev and the left arrow, to the end with End.
     browser.find_element(By.ID, "prev").click()
     body.send_keys(Keys.ARROW_LEFT)
-    assert text("counter") == "step 7 of 11" and drawn("z") == ["7", ""]
+    assert text("counter") == "step 7 of 12" and drawn("z") == ["7", ""]
     body.send_keys(Keys.END)
+    assert text("phase") == "done"
+    assert equation() == ["grad(x) = 12", "grad(w) = 8", "grad(b) = 4", "grad(y) = -4"]
+    body.send_keys(Keys.ARROW_LEFT)
     assert equation() == [
         "grad(w) += grad(mul₁) · dmul₁/dw = 4 · 2 = 8",
         "grad(x) += grad(mul₁) · dmul₁/dx = 4 · 3 = 12",
     ]
     assert [drawn(v) for v in "wbxL"] == [["3", "8"], ["1", "4"], ["2", "12"], ["4", "1"]]
+    body.send_keys(Keys.END)
     assert not browser.find_element(By.ID, "next").is_enabled()
 
     # Play from the start steps on by itself, and pauses.
     body.send_keys(Keys.HOME)
     browser.find_element(By.ID, "play").click()
-    WebDriverWait(browser, 10).until(lambda b: text("counter") == "step 2 of 11")
+    WebDriverWait(browser, 10).until(lambda b: text("counter") == "step 2 of 12")
     assert text("play").endswith("Pause")
     browser.find_element(By.ID, "play").click()
     assert text("play").endswith("Play")
     settled = text("counter")
     time.sleep(1.5)
     assert text("counter") == settled
+
+    # The speed control: at 4x, Play passes frame 4 long before 1x would (3.6 s).
+    from selenium.webdriver.support.ui import Select
+
+    body.send_keys(Keys.HOME)
+    Select(browser.find_element(By.ID, "speed")).select_by_value("300")  # 4x
+    browser.find_element(By.ID, "play").click()
+    WebDriverWait(browser, 2.5, poll_frequency=0.05).until(lambda b: int(text("counter").split()[1]) >= 4)
+    browser.find_element(By.ID, "play").click()
 
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
@@ -418,6 +453,36 @@ def test_the_page_steps_in_chromium(browser, tmp_path):
     assert distinct > 100 and red > 200
     distinct, red, blue = colours(forward_shot)
     assert blue > 200 and red < 20
+
+
+def test_the_current_node_is_kept_in_view(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    x = Value(0.3, "x")
+    y = x
+    for _ in range(30):
+        y = y.tanh() * 1.5
+    page = save_stepper(y, tmp_path / "tall.html", rankdir="TB")  # a drawing far taller than the window
+    browser.get(page.as_uri())
+    body = browser.find_element(By.TAG_NAME, "body")
+
+    def current_in_view() -> bool:
+        return browser.execute_script(
+            """const g = document.querySelector('#drawing g.node.cur[id^="v"]');  // its box
+               const r = g.getBoundingClientRect();
+               return r.top >= 0 && r.bottom <= window.innerHeight;"""
+        )
+
+    assert browser.execute_script("return document.body.scrollHeight") > 3 * browser.execute_script(
+        "return window.innerHeight"
+    )
+    for _ in range(61):  # to the output, at the bottom of the drawing
+        body.send_keys(Keys.ARROW_RIGHT)
+    assert browser.execute_script("return window.scrollY") > 0 and current_in_view()
+    for _ in range(59):  # backward, back up to the input (the last step, before the sum-up)
+        body.send_keys(Keys.ARROW_RIGHT)
+    assert current_in_view()
 
 
 def test_the_readme_example_runs(tmp_path):

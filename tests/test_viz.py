@@ -382,6 +382,52 @@ def test_group_draws_one_cluster_per_module_with_its_name_and_parameters_inside(
     assert "the Module whose forward pass made them" in drawing.legend_texts()
 
 
+@pytest.mark.parametrize("rankdir", ["LR", "TB", "RL", "BT"])
+def test_group_lays_out_layers_neurons_and_parameters_in_order(rankdir):
+    model, loss = mlp_graph()
+    drawing = Drawing(render_svg(draw_dot(loss, group=True, rankdir=rankdir)))
+    titles = {texts(c)[0]: c for c in drawing.clusters.values()}
+    across = 1 if rankdir in ("LR", "RL") else 0  # the axis a rank runs along: y for LR, x for TB
+
+    def centre(box: tuple[float, float, float, float]) -> tuple[float, float]:
+        return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+    # Layers follow the data: left to right for LR, right to left for RL, and so on.
+    flow = [centre(bbox(titles[f"layers[{l}] (Layer)"]))[1 - across] for l in range(3)]
+    assert flow == sorted(flow, reverse=rankdir in ("RL", "BT"))
+    for layer in model.layers:
+        # Each neuron's parameters in order: w0, w1, ..., b (top to bottom, or left to right).
+        for neuron in layer.neurons:
+            params = [*neuron.w, neuron.b]
+            spots = [text_points(drawing.nodes[node_name(loss, p)])[0][across] for p in params]
+            assert spots == sorted(spots) and len(set(spots)) == len(spots), [p.label for p in params]
+
+
+def test_group_tooltips_name_the_module_that_made_each_node():
+    model, loss = mlp_graph()
+    drawing = Drawing(render_svg(draw_dot(loss, group=True)))
+    tips = {
+        name: next(g.iter(f"{SVG}a")).get(XLINK_TITLE)
+        for name, g in drawing.nodes.items()
+        if g.find(f".//{SVG}a") is not None
+    }
+    neuron = model.layers[1].neurons[2]
+    z = next(v for v in topological_order(loss) if v.op == "linear" and v.scope[-1] is neuron)
+    assert tips[node_name(loss, z)].startswith("intermediate of layers[1].neurons[2] (Neuron)")
+    assert tips[node_name(loss, neuron.w[3])].startswith("w3: parameter of layers[1].neurons[2] (Neuron)")
+    assert tips[node_name(loss, loss)].startswith("L: output")  # made outside any module
+
+
+def test_a_graph_past_max_nodes_is_refused_with_a_pointer_to_draw_network():
+    model = MLP(2, [16, 16, 1], seed=0)
+    loss = sum(((model([0.1 * i, -0.2 * i])[0] - 1) ** 2 for i in range(3)), Value(0.0))
+    count = len(topological_order(loss))
+    assert count > 500
+    with pytest.raises(ValueError, match=rf"has {count} nodes, more than max_nodes=500.*draw_network\(model, root\)"):
+        draw_dot(loss)
+    assert "v0" in draw_dot(loss, max_nodes=None).source
+
+
 def test_group_without_modules_draws_no_clusters(seed_drawing):
     nodes, _ = seed_drawing
     assert Drawing(render_svg(draw_dot(nodes["L"], group=True))).clusters == {}

@@ -5,6 +5,7 @@
   and `LOSSES`, what `fit` knows of each (a `LossSpec`), with `predicted_class`;
 - `chainrule.nn.training`: `fit`, `History`, `clip_grad_norm`, `grad_norms`, `collector_paused`;
 - `chainrule.nn.pytorch`: `to_torch`, `from_torch` (PyTorch imported when they are called).
+- `chainrule.nn.terms`: `layer_terms` and `LayerTerms`, the layer equations read off a graph.
 
 Everything is offered here, as `chainrule.nn.X`.
 
@@ -19,6 +20,7 @@ Everything is offered here, as `chainrule.nn.X`.
 from .losses import LOSSES, LossSpec, bce_with_logits, cross_entropy, hinge_loss, mse_loss, predicted_class
 from .modules import ACTIVATIONS, MLP, Layer, Module, Neuron
 from .pytorch import from_torch, to_torch
+from .terms import LayerTerms, layer_terms
 from .training import History, clip_grad_norm, collector_paused, fit, grad_norms
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "MLP",
     "History",
     "Layer",
+    "LayerTerms",
     "LossSpec",
     "Module",
     "Neuron",
@@ -38,6 +41,7 @@ __all__ = [
     "from_torch",
     "grad_norms",
     "hinge_loss",
+    "layer_terms",
     "mse_loss",
     "predicted_class",
     "to_torch",

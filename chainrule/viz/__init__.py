@@ -6,6 +6,10 @@ that steps through forward and backward, and a neuron to play with.
   Modules made which nodes, for the boxes of `group=True`.
 - `stepper`: `Stepper` and `save_stepper`, a page built on `draw_graph`; its HTML, CSS and
   script are the files in `assets/`.
+- `network`: `draw_network`, an MLP drawn neuron by neuron (one arrow per weight);
+  `network_stepper`: `NetworkStepper` and `save_network_stepper`, a page that trains it
+  step by step, its files `assets/network.*`; `network_run`: the numbers that page shows,
+  recorded from real training steps.
 - `playground`: `NeuronPlayground`, the maths of one neuron; `playground_widget`: its
   HTML and ipywidgets box; `playground_page`: `save_playground`, the same neuron as a page
   that needs no Python.
@@ -19,17 +23,22 @@ program only when a drawing is made, so importing this package needs neither.
 
 from ..engine import backward_steps
 from .graph import GraphvizNotFound, draw_dot, save_svg
+from .network import draw_network
+from .network_stepper import NetworkStepper, save_network_stepper
 from .playground import NeuronPlayground
 from .playground_page import PlaygroundPage, save_playground
 from .stepper import Stepper, save_stepper
 
 __all__ = [
     "GraphvizNotFound",
+    "NetworkStepper",
     "NeuronPlayground",
     "PlaygroundPage",
     "Stepper",
     "backward_steps",
     "draw_dot",
+    "draw_network",
+    "save_network_stepper",
     "save_playground",
     "save_stepper",
     "save_svg",

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,8 @@ from ..nodechecking import NodeFailure
 from ..notation import format_number, op_symbol
 from .jupyter import digraph_class
 from .marks import NOT_RUN_NOTE, Marks, backward_has_run
-from .modules import module_info
+from .modules import module_info, owned_parameters
+from .options import check_size, highlight_targets
 from .style import (
     BoxText,
     cluster_attrs,
@@ -140,11 +142,11 @@ def draw_dot(
         raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_dot: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")
-    _check_size(root, positive_int_or_none(max_nodes, "draw_dot", "max_nodes"))
+    check_size(root, positive_int_or_none(max_nodes, "draw_dot", "max_nodes"))
     return draw_graph(
         root,
         rankdir=rankdir,
-        highlight=_highlight_targets(highlight, root),
+        highlight=highlight_targets(highlight, root),
         group=group,
         show_local=show_local,
         color_grads=color_grads,
@@ -242,7 +244,7 @@ class _Drawing:
 
         self.new_graph, self.nohtml = digraph_class(), gv.nohtml  # shown in Jupyter, or GraphvizNotFound
         self.boxes, self.svg_ids, self.targets = boxes, svg_ids, targets
-        self.group, self.show_local = group, show_local
+        self.group, self.show_local, self.rankdir = group, show_local, rankdir
         self.nodes = topological_order(root)  # oldest first: inputs lead the drawing
         self.ids = {v: i for i, v in enumerate(self.nodes)}
         self.owners, self.names, self.chains = module_info(self.nodes)
@@ -265,6 +267,7 @@ class _Drawing:
         """Every node, then the clusters, the legend and the arrows."""
         for v in self.nodes:
             self._add(v)
+        self._order_parameters()
         # Nested clusters are attached innermost first: `subgraph` copies a body as it is then.
         for m in reversed(self.clusters):
             parent = self.cluster_parent[m]
@@ -283,7 +286,8 @@ class _Drawing:
         i, lit, kind = self.ids[v], self.lit[v], self.kinds[v]
         # Off the highlighted paths, a grad's colour fades with the rest.
         fill = grad_fill(v.grad, self.grad_scale, 1.0 if lit else 0.3) if self.grad_scale is not None else None
-        owner = module_title(self.owners[v], self.names) if v in self.owners else ""
+        maker = self.owners.get(v) or (v.scope[-1] if self.group and v.scope and v.scope[-1] in self.names else None)
+        owner = module_title(maker, self.names) if maker is not None else ""
         box = self.boxes(v)
         home = self._home(v)
         home.node(
@@ -313,6 +317,17 @@ class _Drawing:
                 attrs["minlen"] = "2"
             self.edges.append((f"v{self.ids[p]}", f"op{i}", attrs))
 
+    def _order_parameters(self) -> None:
+        """Each Module's parameters in the order made (w0, w1, ..., b), held by unseen arrows in
+        one rank, which is laid out left to right and then turned (upwards for LR and RL)."""
+        for m, params in owned_parameters(self.nodes, self.owners).items():
+            if len(params) > 1 and m in self.clusters:
+                column = self.new_graph(graph_attr={"rank": "same"})
+                for before, after in pairwise(params[::-1] if self.rankdir in ("LR", "RL") else params):
+                    column.edge(f"v{self.ids[before]}", f"v{self.ids[after]}", style="invis")
+                self.clusters[m].subgraph(column)
+                self.graph.attr(remincross="false")  # dot's last pass would undo these orders
+
     def _home(self, v: Value) -> graphviz.Digraph:
         """The graph or cluster a node is declared in: the innermost Module that made it, or owns it."""
         chain = self.chains[self.owners[v]] if v in self.owners else v.scope
@@ -340,38 +355,6 @@ def _require_graphviz() -> None:
         import graphviz  # noqa: F401
     except ImportError as exc:
         raise ImportError(_INSTALL_PACKAGE) from exc
-
-
-def _highlight_targets(highlight: Value | Iterable[Value] | None, root: Value) -> list[Value]:
-    if highlight is None:
-        return []
-    if isinstance(highlight, Value):
-        targets = [highlight]
-    elif isinstance(highlight, Iterable) and not isinstance(highlight, str):
-        targets = list(highlight)
-    else:
-        raise TypeError(f"draw_dot: highlight must be a Value, Values or None, got {type(highlight).__name__}")
-    in_graph = set(topological_order(root)) if targets else set()
-    for v in targets:
-        if not isinstance(v, Value):
-            raise TypeError(f"draw_dot: highlight takes Values, got {type(v).__name__}")
-        if v not in in_graph:
-            raise ValueError(f"draw_dot: highlight {v!r} is not in the graph of the root")
-    return targets
-
-
-def _check_size(root: Value, max_nodes: int | None) -> None:
-    """Refuse a graph of more than `max_nodes` nodes, counted without drawing anything."""
-    if max_nodes is None:
-        return
-    count = len(topological_order(root))
-    if count > max_nodes:
-        whose = f"the graph of {root.label!r}" if root.label else "the graph"
-        raise ValueError(
-            f"draw_dot: {whose} has {count} nodes, more than max_nodes={max_nodes}: Graphviz slows down past "
-            "a few hundred (minutes at ten thousand), and no one reads so many boxes. Draw a smaller part of it "
-            "(draw_dot of a node inside it, or of a smaller model or batch), or pass max_nodes=None to draw it anyway."
-        )
 
 
 def _on_path(nodes: list[Value], targets: Sequence[Value]) -> dict[Value, bool]:

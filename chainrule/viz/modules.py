@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..engine import Value
 from ..nn import Module
 
-__all__ = ["module_info", "owner_name", "prefixes"]
+__all__ = ["module_info", "owned_parameters", "owner_name", "prefixes"]
 
 
 def module_info(
@@ -56,3 +56,13 @@ def prefixes(name: str) -> list[str]:
 def owner_name(pname: str, modules: dict[str, Module]) -> str:
     """'layers.0.neurons.3.w.1' -> 'layers.0.neurons.3': the longest prefix naming a module."""
     return next(p for p in reversed(prefixes(pname)[:-1]) if p in modules)
+
+
+def owned_parameters(nodes: list[Value], owners: dict[Value, Module]) -> dict[Module, list[Value]]:
+    """Each Module's parameters among `nodes` (oldest first), in the order they were made:
+    a Neuron's w0, w1, ..., then b."""
+    owned: dict[Module, list[Value]] = {}
+    for v in nodes:
+        if v in owners:
+            owned.setdefault(owners[v], []).append(v)
+    return owned

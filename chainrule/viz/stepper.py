@@ -17,13 +17,18 @@ arrow keys:
 3. the backward pass, one frame per step of `backward_steps(root)`, in the order
    `backward` takes them: the node's gradient goes back along its arrows in red,
    and each parent's grad grows by it times the local derivative,
-   `grad(z) += grad(a) · da/dz = 4 · 1 = 4`.
+   `grad(z) += grad(a) · da/dz = 4 · 1 = 4`;
+4. the sum-up: each leaf's gradient as the sum of what every path sent it,
+   `grad(x) = 1 + 3 + 3 = 7`.
+
+Play runs at the speed chosen beside it, and the page scrolls to keep the current node in
+view. The drawing takes `draw_dot`'s options (`Stepper(root, rankdir="TB", group=True)`).
 
 Every number comes from the nodes (data, `local_grads`) and from `backward_steps`,
 as for a fresh `backward()`: the graph's own `.grad` fields are neither read nor
 changed. Unlabelled nodes are called by the names `explain` gives them (`mul₁`).
-A graph of more than `MAX_NODES` nodes is refused: its hundreds of frames would be
-too many to follow; draw it with `draw_dot` instead.
+A graph of more than `MAX_NODES` nodes is refused unless `max_nodes` says otherwise: its
+hundreds of frames would be too many to follow; draw it with `draw_dot` instead.
 
     >>> x, w, b, y = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b"), Value(5.0, "y")
     >>> z = w * x + b; z.label = "z"
@@ -45,12 +50,15 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from ..engine import BackwardStep, Value, backward_steps, topological_order
+from ..engine.checks import positive_int_or_none
 from ..notation import derivative, factor, format_number, forward_equation, node_names
-from .graph import BoxText, draw_graph, render_svg
+from .graph import RANKDIRS, BoxText, draw_graph, render_svg
+from .options import highlight_targets
 
-__all__ = ["MAX_NODES", "Stepper", "save_stepper"]
+__all__ = ["MAX_NODES", "Stepper", "inline_svg", "page_asset", "save_stepper", "svg_height_px"]
 
 # Past this many nodes the page is refused: at two frames per operation no learner follows it,
 # and the page passes 400 KB.
@@ -84,29 +92,54 @@ class Stepper:
     when the Stepper is made, so it shows the graph as it was then.
 
         >>> L = ((Value(3.0, "w") * Value(2.0, "x") + Value(1.0, "b")).relu() - 5) ** 2
-        >>> Stepper(L)   # doctest: +SKIP
+        >>> Stepper(L, rankdir="TB", highlight=w)   # doctest: +SKIP
 
-    Raises ValueError for a graph of more than `MAX_NODES` nodes, and
-    `GraphvizNotFound` when the Graphviz `dot` program is missing.
+    The drawing takes `draw_dot`'s options (`rankdir`, `highlight`, `group`, `show_local`,
+    `color_grads`, which colours the boxes by the grads backward ends with). `max_nodes`
+    (`MAX_NODES` unless given; None for any size) refuses larger graphs with ValueError.
+    Raises `GraphvizNotFound` when the Graphviz `dot` program is missing.
     """
 
-    def __init__(self, root: Value) -> None:
+    def __init__(
+        self,
+        root: Value,
+        *,
+        rankdir: str = "LR",
+        highlight: Value | Iterable[Value] | None = None,
+        group: bool = False,
+        show_local: bool = True,
+        color_grads: bool = False,
+        max_nodes: int | None = MAX_NODES,
+    ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"Stepper: root must be a Value, got {type(root).__name__}")
+        if rankdir not in RANKDIRS:
+            raise ValueError(f"Stepper: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")
+        limit = positive_int_or_none(max_nodes, "Stepper", "max_nodes")
         nodes = topological_order(root)  # oldest first, the order of the forward pass
         names = node_names(root)
-        if len(nodes) > MAX_NODES:
+        if limit is not None and len(nodes) > limit:
             raise ValueError(
                 f"Stepper: the graph of {names[root]!r} has {len(nodes)} nodes, more than the "
-                f"{MAX_NODES} a stepper can show one step at a time; draw it whole with "
-                "chainrule.draw_dot(root), or step through a smaller graph"
+                f"{limit} a stepper shows one step at a time (max_nodes); draw it whole with "
+                "chainrule.draw_dot(root), or step through a smaller graph, or pass max_nodes=None"
             )
         self.root = root
         frames = _frames(root, nodes, names)
-        svg = render_svg(draw_graph(root, _widest_texts(nodes, names, frames), svg_ids=True))
+        drawing = draw_graph(
+            root,
+            _widest_texts(nodes, names, frames),
+            svg_ids=True,
+            rankdir=rankdir,
+            highlight=highlight_targets(highlight, root),
+            group=group,
+            show_local=show_local,
+            color_grads=color_grads,
+        )
+        svg = render_svg(drawing)
         # Room for the drawing, the controls, two lines of caption and the equation (7 lines at most).
-        self._height = round(_svg_height_px(svg)) + 260 + 30 * min(7, max(len(f.lines) for f in frames))
-        self.html: str = _page(names[root], _inline(svg), frames)
+        self._height = round(svg_height_px(svg)) + 260 + 30 * min(7, max(len(f.lines) for f in frames))
+        self.html: str = _page(names[root], inline_svg(svg), frames)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to `path` (one self-contained HTML file) and return the path."""
@@ -127,15 +160,16 @@ class Stepper:
         return f"Stepper({self.root!r})"
 
 
-def save_stepper(root: Value, path: str | os.PathLike[str]) -> Path:
+def save_stepper(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write a page stepping through the forward and backward passes of `root` to `path`.
 
-    One self-contained HTML file (no network needed); see `Stepper`. Returns the path written.
+    One self-contained HTML file (no network needed); see `Stepper`, whose options (those of
+    `draw_dot`) it passes on. Returns the path written.
 
-        >>> save_stepper(L, "neuron.html")   # doctest: +SKIP
+        >>> save_stepper(L, "neuron.html", rankdir="TB")   # doctest: +SKIP
         PosixPath('neuron.html')
     """
-    return Stepper(root).save(path)
+    return Stepper(root, **options).save(path)
 
 
 # -- the frames ----------------------------------------------------------------------
@@ -149,7 +183,29 @@ def _frames(root: Value, nodes: list[Value], names: dict[Value, str]) -> list[_F
     frames += [_forward(v, v is root, names, index) for v in nodes if not v.is_leaf]
     steps = list(backward_steps(root))
     frames += [_backward(step, step is steps[-1], root, names, index) for step in steps]
+    if steps:
+        frames.append(_summary(root, leaves, steps, names))
     return frames
+
+
+def _summary(root: Value, leaves: list[Value], steps: list[BackwardStep], names: dict[Value, str]) -> _Frame:
+    """The last frame: each leaf's gradient as the sum of what every path sent it."""
+    sent: dict[Value, list[float]] = {v: [] for v in leaves if not v.is_constant}
+    total: dict[Value, float] = dict.fromkeys(sent, 0.0)
+    for step in steps:
+        for c in step.contributions:
+            if c.parent in sent:
+                sent[c.parent].append(c.amount)
+                total[c.parent] = c.grad_after  # the running total backward keeps
+    lines = []
+    for v, parts in sent.items():
+        terms = " + ".join(factor(a) for a in parts) + " = " if len(parts) > 1 else ""
+        lines.append(f"grad({names[v]}) = {terms}{format_number(total[v])}")
+    caption = (
+        f"Backward is done. Each leaf's gradient, {derivative(names[root], 'leaf')}, is the sum of what every "
+        "path from the output sent it."
+    )
+    return _Frame("done", caption, tuple(lines), None, {}, {})
 
 
 def _forward(v: Value, last: bool, names: dict[Value, str], index: dict[Value, int]) -> _Frame:
@@ -247,7 +303,7 @@ def _text_width(text: str) -> float:
     return sum(0.5 if c in ".-+" else 1.0 for c in text)
 
 
-def _inline(svg: str) -> str:
+def inline_svg(svg: str) -> str:
     """The SVG as an HTML page holds it: no XML prolog, comments or namespace declarations
     (HTML knows them), so the page names no web address at all."""
     svg = svg[svg.index("<svg") :]
@@ -255,7 +311,8 @@ def _inline(svg: str) -> str:
     return re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg)
 
 
-def _svg_height_px(svg: str) -> float:
+def svg_height_px(svg: str) -> float:
+    """The height in CSS pixels of the first drawing in `svg` (Graphviz gives points), or 400."""
     match = re.search(r'<svg[^>]*\bheight="([\d.]+)pt"', svg)
     return float(match.group(1)) * 4 / 3 if match else 400.0
 
@@ -265,18 +322,18 @@ def _page(title: str, svg: str, frames: list[_Frame]) -> str:
     # Inside <script>, "</" could end the element early; JSON allows "<\/" for it.
     data = data.replace("</", "<\\/")
     # A Template fills in $names only, so the braces of the CSS and the script cannot break it.
-    return Template(_asset("stepper.html")).substitute(
+    return Template(page_asset("stepper.html")).substitute(
         title=html.escape(title),
         count=len(frames),
         caption=html.escape(frames[0].caption),
         svg=svg,
         frames=data,
-        style=_asset("stepper.css"),
-        script=_asset("stepper.js"),
+        style=page_asset("stepper.css"),
+        script=page_asset("stepper.js"),
     )
 
 
 @cache
-def _asset(name: str) -> str:
+def page_asset(name: str) -> str:
     """The text of one of the page's files, shipped with the package in viz/assets."""
     return (files("chainrule.viz") / "assets" / name).read_text(encoding="utf-8")

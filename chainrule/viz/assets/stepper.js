@@ -34,7 +34,8 @@
   let k = 0;
   let timer = null;
 
-  function show(i) {
+  // `follow`: scroll the drawing so that the frame's node is in view, if it is not.
+  function show(i, follow) {
     k = Math.max(0, Math.min(frames.length - 1, i));
     const data = {}, grad = {};
     for (let j = 0; j <= k; j++) {
@@ -53,6 +54,13 @@
         g.classList.toggle("cur", i === f.node);
       }
     });
+    const current = parts[f.node];
+    if (follow && current && current.box) {
+      const r = current.box.getBoundingClientRect();
+      if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight || r.right > window.innerWidth) {
+        current.box.scrollIntoView({ block: "center", inline: "center" });
+      }
+    }
     drawing.className = f.phase;
     $("equation").className = f.phase;
     $("equation").replaceChildren(...f.lines.map((line) => {
@@ -61,7 +69,7 @@
       return div;
     }));
     $("caption").textContent = f.caption;
-    $("phase").textContent = f.phase === "start" ? "start" : f.phase + " pass";
+    $("phase").textContent = f.phase === "start" || f.phase === "done" ? f.phase : f.phase + " pass";
     $("phase").className = "phase " + f.phase;
     $("counter").textContent = "step " + (k + 1) + " of " + frames.length;
     $("prev").disabled = k === 0;
@@ -73,24 +81,34 @@
     timer = null;
     $("play").innerHTML = "&#9654; Play";
   }
+  function start() {
+    timer = setInterval(() => {
+      show(k + 1, true);
+      if (k === frames.length - 1) pause();
+    }, +$("speed").value);
+  }
   function play() {
     if (timer) return pause();
-    if (k === frames.length - 1) show(0);
+    if (k === frames.length - 1) show(0, true);
     $("play").innerHTML = "&#10074;&#10074; Pause";
-    timer = setInterval(() => {
-      show(k + 1);
-      if (k === frames.length - 1) pause();
-    }, 1200);
+    start();
   }
   function go(i) {
     pause();
-    show(i);
+    show(i, true);
   }
 
   $("prev").addEventListener("click", () => go(k - 1));
   $("next").addEventListener("click", () => go(k + 1));
   $("play").addEventListener("click", play);
+  $("speed").addEventListener("change", () => {
+    if (timer) {
+      clearInterval(timer);
+      start();
+    }
+  });
   document.addEventListener("keydown", (e) => {
+    if (e.target instanceof HTMLSelectElement) return;
     const to = { ArrowRight: k + 1, ArrowLeft: k - 1, Home: 0, End: frames.length - 1 }[e.key];
     if (to === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
     e.preventDefault();
