@@ -1,5 +1,6 @@
 """The `chainrule` command. `chainrule demo` is the tour: a worked backward pass in the
-terminal, its graph, its stepper page, the neuron playground, then an MLP trained on
+terminal, its graph, its stepper page, the neuron playground, a network's training steps
+as a page, then an MLP trained on
 two moons, with plots. Each section says what it wrote and how to open it.
 
     $ chainrule demo --out demo-output
@@ -107,7 +108,15 @@ def run_demo(out: Path, *, steps: int = 100, train: bool = True, quiet: bool = F
                 (save_playground(out / "playground.html"), f"{page('playground.html')}: slide w, press descent step")
             ],
         ),
-        # The network stepper's page (network.html) comes here, as a section of its own.
+        (
+            "A small network learning two moons, neuron by neuron, for 10 training steps",
+            lambda: [
+                (
+                    _network_page(out / "network.html"),
+                    f"{page('network.html')}: forward, backward and train step jump; Play runs it",
+                )
+            ],
+        ),
     ]
     if train:
         sections.append((f"Training an MLP on two moons, {steps} steps", lambda: _train(out, steps, quiet, say)))
@@ -118,6 +127,18 @@ def run_demo(out: Path, *, steps: int = 100, train: bool = True, quiet: bool = F
             written.append(path)
             say(f"   Wrote {path}: {how}.")
     return written
+
+
+def _network_page(path: Path) -> Path:
+    from .data import make_moons
+    from .nn import MLP
+    from .optim import SGD
+    from .viz import save_network_stepper
+
+    X, y = make_moons(n=100, noise=0.1, seed=0)  # noqa: N806 - the usual name for samples
+    model = MLP(2, [8, 8, 1], seed=0)
+    optimizer = SGD(model.parameters(), lr=0.1)
+    return save_network_stepper(model, X, y, path, loss="hinge_loss", optimizer=optimizer, steps=10)
 
 
 def _train(out: Path, steps: int, quiet: bool, say: Say) -> Written:
@@ -159,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo",
         help="a worked backward pass, its graph, stepper and playground pages, and a trained MLP",
         description="Walk through a worked backward pass, draw it, train an MLP on two moons, and "
-        "write graph.svg, stepper.html, playground.html, loss.png and boundary.png.",
+        "write graph.svg, stepper.html, playground.html, network.html, loss.png and boundary.png.",
     )
     demo.add_argument("--out", type=Path, default=Path("demo-output"), help="folder to write to (default: %(default)s)")
     demo.add_argument("--steps", type=_positive_int, default=100, help="training steps (default: %(default)s)")

@@ -48,6 +48,7 @@ def test_writes_every_file_and_says_how_to_open_it(short_run):
         ("graph.svg", "open graph.svg in a web browser"),
         ("stepper.html", "open stepper.html in a web browser (it needs no network): Next, Prev or the arrow keys"),
         ("playground.html", "open playground.html in a web browser"),
+        ("network.html", "open network.html in a web browser (it needs no network): forward, backward and train step"),
         ("loss.png", "open loss.png in an image viewer"),
         ("boundary.png", "open boundary.png in an image viewer"),
     ]:
@@ -57,18 +58,19 @@ def test_writes_every_file_and_says_how_to_open_it(short_run):
     ET.parse(out / "graph.svg")  # a real SVG
     assert (out / "loss.png").read_bytes().startswith(b"\x89PNG")
     assert "<svg" in (out / "playground.html").read_text(encoding="utf-8")
-    assert sections(text) == ["1", "2", "3", "4", "5"]
+    assert 'id="train-step"' in (out / "network.html").read_text(encoding="utf-8")
+    assert sections(text) == ["1", "2", "3", "4", "5", "6"]
     # Every section but the walkthrough says what it wrote, right under its heading.
     for heading in re.split(r"^\d+\. ", text, flags=re.MULTILINE)[2:]:
         assert "   Wrote " in heading
     assert re.search(r"^fit: 30 epochs, final loss [\d.]+, accuracy [\d.]+%, [\d.]+ s$", text, re.MULTILINE)
-    assert text.rstrip().endswith(f"Done: 5 files in {out}. The pages need no Python: open them in a browser.")
+    assert text.rstrip().endswith(f"Done: 6 files in {out}. The pages need no Python: open them in a browser.")
 
 
 def test_no_train_numbers_its_sections_on(tmp_path):
     run = demo("--out", str(tmp_path), "--no-train")
     assert run.returncode == 0, run.stderr
-    assert sections(run.stdout) == ["1", "2", "3", "4"]
+    assert sections(run.stdout) == ["1", "2", "3", "4", "5"]
     assert "Training" not in run.stdout and "fit:" not in run.stdout
     assert f"Wrote {tmp_path / 'playground.html'}: open playground.html" in run.stdout
 
@@ -76,7 +78,9 @@ def test_no_train_numbers_its_sections_on(tmp_path):
 def test_no_train_and_quiet(tmp_path):
     run = demo("--out", str(tmp_path), "--no-train", "--quiet")
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == [str(tmp_path / name) for name in ("graph.svg", "stepper.html", "playground.html")]
+    assert run.stdout.split() == [
+        str(tmp_path / name) for name in ("graph.svg", "stepper.html", "playground.html", "network.html")
+    ]
     assert not (tmp_path / "loss.png").exists()
 
 

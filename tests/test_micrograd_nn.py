@@ -186,3 +186,24 @@ def test_chainrule_nn_with_a_seed_leaves_the_global_random_alone():
     nn.MLP(2, [4, 1], seed=3)
     assert random.random() == expected
     assert nn.MLP(2, [4, 1], seed=3).state_dict() == nn.MLP(2, [4, 1], seed=3).state_dict()
+
+
+def test_side_by_side_with_micrograds_own_mlp():
+    """Where micrograd is installed (the test extra pins micrograd==0.1.0): under the same
+    seed, the same weights, reprs, outputs and gradients, and the stream left where micrograd
+    leaves it."""
+    mg = pytest.importorskip("micrograd.nn")
+    models, after = [], []
+    for cls in (MLP, mg.MLP):
+        random.seed(1337)
+        models.append(cls(2, [4, 4, 1]))
+        after.append(random.random())
+    ours, theirs = models
+    assert after[0] == after[1]
+    assert repr(ours) == repr(theirs)
+    assert [p.data for p in ours.parameters()] == [p.data for p in theirs.parameters()]
+    for model in models:
+        out = model([0.5, -1.5])
+        (out * out).backward()
+    assert ours([0.5, -1.5]).data == pytest.approx(theirs([0.5, -1.5]).data, rel=1e-15)
+    assert [p.grad for p in ours.parameters()] == pytest.approx([p.grad for p in theirs.parameters()], rel=1e-12)
