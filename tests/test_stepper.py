@@ -136,6 +136,15 @@ def test_accumulation_shows_the_running_total():
     assert "add up (+=)" in frames[-2]["caption"]
 
 
+def test_the_start_frame_notes_when_backward_has_not_run():
+    x = Value(3.0, "x")
+    y = x * x + x
+    note = "backward() has not run on it"
+    assert note in frames_of(Stepper(y).html)[0]["caption"]  # every grad is still 0
+    y.backward()
+    assert note not in frames_of(Stepper(y).html)[0]["caption"]
+
+
 def test_the_page_shows_a_fresh_backward_and_leaves_the_graph_alone():
     L, v = seed_example()
     L.backward()

@@ -56,6 +56,7 @@ from ..engine import BackwardStep, Value, backward_steps, topological_order
 from ..engine.checks import positive_int_or_none
 from ..notation import derivative, factor, format_number, forward_equation, node_names
 from .graph import RANKDIRS, BoxText, draw_graph, render_svg
+from .marks import backward_has_run
 from .options import highlight_targets
 
 __all__ = ["MAX_NODES", "Stepper", "inline_svg", "page_asset", "save_stepper", "svg_height_px"]
@@ -267,6 +268,8 @@ def _start(root: Value, leaves: list[Value], names: dict[Value, str], data: dict
             "Next computes each node from its inputs, in the order the graph was built; then backward "
             "sends the gradient of the output back through the graph."
         )
+        if not backward_has_run(root):  # the page shows backward_steps, not .grad: a note only
+            caption += " (Every grad in this graph is still 0: backward() has not run on it; this page shows what it does.)"
     return _Frame("start", caption, (", ".join(shown),) if shown else (), None, data, {})
 
 
