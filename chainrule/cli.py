@@ -71,53 +71,11 @@ def run_demo(out: Path, *, steps: int = 100, train: bool = True, quiet: bool = F
     probe.write_text("")  # fail now, not after a minute of work
     probe.unlink()
 
-    from .viz import save_playground, save_stepper, save_svg
-
     def say(text: str) -> None:
         if not quiet:
             print(text)
 
-    nodes = worked_example()
-
-    def page(name: str) -> str:
-        return f"open {name} in a web browser (it needs no network)"
-
-    sections: list[tuple[str, Callable[[], Written]]] = [
-        (
-            "One ReLU neuron: x = 2, w = 3, b = 1, target y = 5, L = (relu(w·x + b) - y)²",
-            lambda: _walkthrough(nodes, say),
-        ),
-        (
-            "Its graph, with the path from w highlighted",
-            lambda: [
-                (save_svg(nodes["L"], out / "graph.svg", highlight=nodes["w"]), f"{page('graph.svg')} or an SVG viewer")
-            ],
-        ),
-        (
-            "A page that steps through its forward and backward passes",
-            lambda: [
-                (
-                    save_stepper(nodes["L"], out / "stepper.html"),
-                    f"{page('stepper.html')}: Next, Prev or the arrow keys step",
-                )
-            ],
-        ),
-        (
-            "The neuron playground: one sigmoid neuron to slide and descend",
-            lambda: [
-                (save_playground(out / "playground.html"), f"{page('playground.html')}: slide w, press descent step")
-            ],
-        ),
-        (
-            "A small network learning two moons, neuron by neuron, for 10 training steps",
-            lambda: [
-                (
-                    _network_page(out / "network.html"),
-                    f"{page('network.html')}: forward, backward and train step jump; Play runs it",
-                )
-            ],
-        ),
-    ]
+    sections = _pages(out, worked_example(), say)
     if train:
         sections.append((f"Training an MLP on two moons, {steps} steps", lambda: _train(out, steps, quiet, say)))
     written: list[Path] = []
@@ -127,6 +85,55 @@ def run_demo(out: Path, *, steps: int = 100, train: bool = True, quiet: bool = F
             written.append(path)
             say(f"   Wrote {path}: {how}.")
     return written
+
+
+def _page(name: str) -> str:
+    return f"open {name} in a web browser (it needs no network)"
+
+
+def _pages(out: Path, nodes: dict[str, Value], say: Say) -> list[tuple[str, Callable[[], Written]]]:
+    """The sections before training: the worked example, its drawing, and the pages."""
+    from .viz import save_playground, save_stepper, save_svg
+
+    return [
+        (
+            "One ReLU neuron: x = 2, w = 3, b = 1, target y = 5, L = (relu(w·x + b) - y)²",
+            lambda: _walkthrough(nodes, say),
+        ),
+        (
+            "Its graph, with the path from w highlighted",
+            lambda: [
+                (
+                    save_svg(nodes["L"], out / "graph.svg", highlight=nodes["w"]),
+                    f"{_page('graph.svg')} or an SVG viewer",
+                )
+            ],
+        ),
+        (
+            "A page that steps through its forward and backward passes",
+            lambda: [
+                (
+                    save_stepper(nodes["L"], out / "stepper.html"),
+                    f"{_page('stepper.html')}: Next, Prev or the arrow keys step",
+                )
+            ],
+        ),
+        (
+            "The neuron playground: one sigmoid neuron to slide and descend",
+            lambda: [
+                (save_playground(out / "playground.html"), f"{_page('playground.html')}: slide w, press descent step")
+            ],
+        ),
+        (
+            "A small network learning two moons, neuron by neuron, for 10 training steps",
+            lambda: [
+                (
+                    _network_page(out / "network.html"),
+                    f"{_page('network.html')}: forward, backward and train step jump; Play runs it",
+                )
+            ],
+        ),
+    ]
 
 
 def _network_page(path: Path) -> Path:

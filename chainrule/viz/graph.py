@@ -87,7 +87,8 @@ chainrule could not find the Graphviz `dot` program, which renders its drawings.
 Install Graphviz, then try again:
   Debian/Ubuntu:  sudo apt-get install graphviz
   macOS:          brew install graphviz
-  Windows, other: https://graphviz.org/download/
+  Windows:        winget install graphviz, or the installer from https://graphviz.org/download/
+  other:          https://graphviz.org/download/
 (pip install graphviz installs only the Python side; the `dot` program must be on PATH.)"""
 
 

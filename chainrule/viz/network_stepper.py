@@ -36,7 +36,7 @@ from ..optim import Optimizer
 from .graph import render_svg
 from .network import NeuronText, edge_width, model_layers, network_graph, weight_color
 from .network_run import GRID, StepRecord, check_samples, copy_training, grid_predictor, record_run, resolve_loss
-from .stepper import inline_svg, page_asset, svg_height_px
+from .pages import inline_svg, page_asset, svg_height_px
 
 __all__ = ["NetworkStepper", "save_network_stepper"]
 

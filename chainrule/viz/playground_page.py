@@ -22,14 +22,13 @@ import html
 import json
 import os
 import re
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from ..engine import Value, topological_order
 from ..notation import node_names
 from .graph import BoxText, draw_graph, render_svg
+from .pages import inline_svg, page_asset
 from .playground import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, WARNINGS, NeuronPlayground
 
 __all__ = ["PlaygroundPage", "save_playground"]
@@ -133,29 +132,20 @@ def _wide_boxes(names: dict[Value, str]) -> Any:
 
 
 def _inline(svg: str, prefix: str) -> str:
-    """The SVG as the page holds it: no prolog, comments or namespaces, and its ids prefixed
-    with the activation, since four drawings share the page."""
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
-    svg = re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg)
-    return re.sub(r'\bid="', f'id="{prefix}-', svg)
+    """The SVG as the page holds it (`inline_svg`), its ids prefixed with the activation,
+    since four drawings share the page."""
+    return re.sub(r'\bid="', f'id="{prefix}-', inline_svg(svg))
 
 
 def _page(drawings: str, data: dict[str, Any]) -> str:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    page = _asset("playground.html")
+    page = page_asset("playground.html")
     # Plain replacement, each key once: the CSS and the script hold braces and dollars of their own.
     for key, value in (
-        ("$style", _asset("playground.css")),
+        ("$style", page_asset("playground.css")),
         ("$drawings", drawings),
         ("$data", payload),
-        ("$script", _asset("playground.js")),
+        ("$script", page_asset("playground.js")),
     ):
         page = page.replace(key, value, 1)
     return page
-
-
-@cache
-def _asset(name: str) -> str:
-    """The text of one of the page's files, shipped with the package in viz/assets."""
-    return (files("chainrule.viz") / "assets" / name).read_text(encoding="utf-8")

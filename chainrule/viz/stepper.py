@@ -43,11 +43,8 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -58,8 +55,9 @@ from ..notation import derivative, factor, format_number, forward_equation, node
 from .graph import RANKDIRS, BoxText, draw_graph, render_svg
 from .marks import backward_has_run
 from .options import highlight_targets
+from .pages import inline_svg, page_asset, svg_height_px
 
-__all__ = ["MAX_NODES", "Stepper", "inline_svg", "page_asset", "save_stepper", "svg_height_px"]
+__all__ = ["MAX_NODES", "Stepper", "save_stepper"]
 
 # Past this many nodes the page is refused: at two frames per operation no learner follows it,
 # and the page passes 400 KB.
@@ -269,7 +267,9 @@ def _start(root: Value, leaves: list[Value], names: dict[Value, str], data: dict
             "sends the gradient of the output back through the graph."
         )
         if not backward_has_run(root):  # the page shows backward_steps, not .grad: a note only
-            caption += " (Every grad in this graph is still 0: backward() has not run on it; this page shows what it does.)"
+            caption += (
+                " (Every grad in this graph is still 0: backward() has not run on it; this page shows what it does.)"
+            )
     return _Frame("start", caption, (", ".join(shown),) if shown else (), None, data, {})
 
 
@@ -306,20 +306,6 @@ def _text_width(text: str) -> float:
     return sum(0.5 if c in ".-+" else 1.0 for c in text)
 
 
-def inline_svg(svg: str) -> str:
-    """The SVG as an HTML page holds it: no XML prolog, comments or namespace declarations
-    (HTML knows them), so the page names no web address at all."""
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
-    return re.sub(r'\s+xmlns(?::xlink)?="[^"]*"', "", svg)
-
-
-def svg_height_px(svg: str) -> float:
-    """The height in CSS pixels of the first drawing in `svg` (Graphviz gives points), or 400."""
-    match = re.search(r'<svg[^>]*\bheight="([\d.]+)pt"', svg)
-    return float(match.group(1)) * 4 / 3 if match else 400.0
-
-
 def _page(title: str, svg: str, frames: list[_Frame]) -> str:
     data = json.dumps([asdict(f) for f in frames], ensure_ascii=False, separators=(",", ":"))
     # Inside <script>, "</" could end the element early; JSON allows "<\/" for it.
@@ -334,9 +320,3 @@ def _page(title: str, svg: str, frames: list[_Frame]) -> str:
         style=page_asset("stepper.css"),
         script=page_asset("stepper.js"),
     )
-
-
-@cache
-def page_asset(name: str) -> str:
-    """The text of one of the page's files, shipped with the package in viz/assets."""
-    return (files("chainrule.viz") / "assets" / name).read_text(encoding="utf-8")
