@@ -502,3 +502,28 @@ def test_the_readme_example_runs(tmp_path):
     subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True, timeout=120)
     frames = frames_of((tmp_path / "neuron.html").read_text(encoding="utf-8"))
     assert "grad(z) += grad(a) · da/dz = 4 · 1 = 4" in frames[8]["lines"]
+
+
+def test_every_page_saves_and_shows_itself_the_same_way(tmp_path):
+    """Stepper, NetworkStepper and PlaygroundPage are all Pages: save and the inline iframe."""
+    from chainrule.nn import MLP
+    from chainrule.optim import SGD
+    from chainrule.viz import NetworkStepper, PlaygroundPage
+
+    L, _ = seed_example()
+    model = MLP(2, [2, 1], seed=0)
+    pages = [
+        Stepper(L),
+        NetworkStepper(
+            model, [[0.5, -1.0]], [1.0], loss="mse_loss", optimizer=SGD(model.parameters(), lr=0.1), steps=1
+        ),
+        PlaygroundPage(),
+    ]
+    for i, page in enumerate(pages):
+        path = page.save(tmp_path / f"page{i}.html")
+        assert path.read_text(encoding="utf-8") == page.html
+        frame = page._repr_html_()
+        assert frame.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in frame
+        assert html.unescape(frame.split('srcdoc="', 1)[1].split('" sandbox', 1)[0]) == page.html
+        with pytest.raises(TypeError, match=f"{type(page).__name__}.save: path must be a str or a path, got int"):
+            page.save(3)  # type: ignore[arg-type]

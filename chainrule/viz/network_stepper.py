@@ -36,14 +36,14 @@ from ..optim import Optimizer
 from .graph import render_svg
 from .network import NeuronText, edge_width, model_layers, network_graph, weight_color
 from .network_run import GRID, StepRecord, check_samples, copy_training, grid_predictor, record_run, resolve_loss
-from .pages import inline_svg, page_asset, svg_height_px
+from .pages import Page, inline_svg, page_asset, svg_height_px
 
 __all__ = ["NetworkStepper", "save_network_stepper"]
 
 _PENDING = "?"
 
 
-class NetworkStepper:
+class NetworkStepper(Page):
     """A page that trains a copy of `model` for `steps` steps and shows each, layer by layer.
 
     The model and optimizer you pass are left as they are: the page trains deep copies
@@ -57,6 +57,8 @@ class NetworkStepper:
         >>> model = MLP(2, [16, 16, 1], seed=0)
         >>> NetworkStepper(model, X, y, loss="hinge_loss", optimizer=SGD(model.parameters(), lr=0.1))  # doctest: +SKIP
     """
+
+    _title = "chainrule network stepper"
 
     def __init__(
         self,
@@ -89,21 +91,6 @@ class NetworkStepper:
         self.html: str = _page(trained, layers, records, boundaries, _panel(X, y, bounds), loss_name, sample % len(X))
         # Room for the drawing (the side panels are shorter), the controls, caption and equation.
         self._height = max(640, round(svg_height_px(self.html)) + 320)
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page to `path` (one self-contained HTML file) and return the path."""
-        out = Path(path)
-        out.write_text(self.html, encoding="utf-8")
-        return out
-
-    def _repr_html_(self) -> str:
-        # Its own sandboxed iframe, as the Stepper's: ids, styles and keys stay inside.
-        return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
-            f'title="chainrule network stepper" style="width: 100%; height: {self._height}px; '
-            'border: 1px solid #e5e7eb">'
-            "</iframe>"
-        )
 
     def __repr__(self) -> str:
         return f"NetworkStepper({type(self.model).__name__}, {self.frames} frames)"

@@ -18,7 +18,6 @@ it works offline, from a file, in nbviewer's iframe or attached to an e-mail.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -28,7 +27,7 @@ from typing import Any
 from ..engine import Value, topological_order
 from ..notation import node_names
 from .graph import BoxText, draw_graph, render_svg
-from .pages import inline_svg, page_asset
+from .pages import Page, inline_svg, page_asset
 from .playground import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, WARNINGS, NeuronPlayground
 
 __all__ = ["PlaygroundPage", "save_playground"]
@@ -38,7 +37,7 @@ _WIDEST = "-8.888e-88"
 _SETTINGS = ("x", "target", "w", "b", "activation", "lr")
 
 
-class PlaygroundPage:
+class PlaygroundPage(Page):
     """The playground page for one neuron's starting settings (`NeuronPlayground`'s arguments).
 
     `.html` is the page's text, `.save(path)` writes it; in Jupyter it shows itself in an
@@ -46,6 +45,9 @@ class PlaygroundPage:
 
         >>> PlaygroundPage(w=1.5, activation="sigmoid")   # doctest: +SKIP
     """
+
+    _title = "chainrule neuron playground"
+    _height = 1100
 
     def __init__(self, **settings: Any) -> None:
         unknown = sorted(set(settings) - set(_SETTINGS))
@@ -67,22 +69,6 @@ class PlaygroundPage:
             f'<div class="neuron" id="neuron-{f}" data-activation="{f}">{svg}</div>' for f, (_, svg) in graphs.items()
         )
         self.html: str = _page(drawings, data)
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page to `path` (one self-contained HTML file) and return the path."""
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"save_playground: path must be a str or a path, got {type(path).__name__}")
-        out = Path(path)
-        out.write_text(self.html, encoding="utf-8")
-        return out
-
-    def _repr_html_(self) -> str:
-        # An iframe of its own: the page's ids and styles cannot meet the notebook's.
-        return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
-            'title="chainrule neuron playground" style="width: 100%; height: 1100px; border: 1px solid #e5e7eb">'
-            "</iframe>"
-        )
 
     def __repr__(self) -> str:
         return f"PlaygroundPage({self.playground!r})"

@@ -55,7 +55,7 @@ from ..notation import derivative, factor, format_number, forward_equation, node
 from .graph import RANKDIRS, BoxText, draw_graph, render_svg
 from .marks import backward_has_run
 from .options import highlight_targets
-from .pages import inline_svg, page_asset, svg_height_px
+from .pages import Page, inline_svg, page_asset, svg_height_px
 
 __all__ = ["MAX_NODES", "Stepper", "save_stepper"]
 
@@ -83,7 +83,7 @@ class _Frame:
     grad: dict[int, str]
 
 
-class Stepper:
+class Stepper(Page):
     """A page that steps through the forward and backward passes of the graph ending at `root`.
 
     In Jupyter it shows itself inline; `.save(path)` writes it as one HTML file;
@@ -98,6 +98,8 @@ class Stepper:
     (`MAX_NODES` unless given; None for any size) refuses larger graphs with ValueError.
     Raises `GraphvizNotFound` when the Graphviz `dot` program is missing.
     """
+
+    _title = "chainrule stepper"
 
     def __init__(
         self,
@@ -139,21 +141,6 @@ class Stepper:
         # Room for the drawing, the controls, two lines of caption and the equation (7 lines at most).
         self._height = round(svg_height_px(svg)) + 260 + 30 * min(7, max(len(f.lines) for f in frames))
         self.html: str = _page(names[root], inline_svg(svg), frames)
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page to `path` (one self-contained HTML file) and return the path."""
-        out = Path(path)
-        out.write_text(self.html, encoding="utf-8")
-        return out
-
-    def _repr_html_(self) -> str:
-        # In an iframe of its own the page's ids, styles and keys cannot meet the notebook's
-        # or another Stepper's; the sandbox lets its script run, with no access to the notebook.
-        return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" sandbox="allow-scripts" '
-            f'title="chainrule stepper" style="width: 100%; height: {self._height}px; border: 1px solid #e5e7eb">'
-            "</iframe>"
-        )
 
     def __repr__(self) -> str:
         return f"Stepper({self.root!r})"
