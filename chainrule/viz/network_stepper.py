@@ -208,7 +208,7 @@ def _page(
         svg=inline_svg(render_svg(svg)),
         data=text,
         style=page_asset("network.css"),
-        script=page_asset("network.js"),
+        script=page_asset("player.js") + page_asset("network.js"),
     )
 
 

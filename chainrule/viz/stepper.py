@@ -305,5 +305,5 @@ def _page(title: str, svg: str, frames: list[_Frame]) -> str:
         svg=svg,
         frames=data,
         style=page_asset("stepper.css"),
-        script=page_asset("stepper.js"),
+        script=page_asset("player.js") + page_asset("stepper.js"),
     )

@@ -68,7 +68,6 @@
   $("curve-top").textContent = D.top;
 
   let k = 0;
-  let timer = null;
 
   function set(text, value, mark) {
     if (!text) return;
@@ -144,6 +143,7 @@
     for (const [id, end] of [["forward", "forward"], ["backward", "backward"], ["train-step", "update"]]) {
       $(id).disabled = nextEnd(end) < 0;
     }
+    return k;
   }
 
   // The next frame after this one that ends a forward pass, a backward pass or an update.
@@ -151,49 +151,12 @@
     for (let j = k + 1; j < frames.length; j++) if (frames[j].end === kind) return j;
     return -1;
   }
-  function pause() {
-    clearInterval(timer);
-    timer = null;
-    $("play").innerHTML = "&#9654; Play";
-  }
-  function start() {
-    timer = setInterval(() => {
-      show(k + 1);
-      if (k === frames.length - 1) pause();
-    }, +$("speed").value);
-  }
-  function play() {
-    if (timer) return pause();
-    if (k === frames.length - 1) show(0);
-    $("play").innerHTML = "&#10074;&#10074; Pause";
-    start();
-  }
-  function go(i) {
-    pause();
-    show(i);
-  }
-
-  $("prev").addEventListener("click", () => go(k - 1));
-  $("next").addEventListener("click", () => go(k + 1));
-  $("play").addEventListener("click", play);
-  $("speed").addEventListener("change", () => {
-    if (timer) {
-      clearInterval(timer);
-      start();
-    }
-  });
+  const go = chainrulePlayer(frames.length, show);
   for (const [id, end] of [["forward", "forward"], ["backward", "backward"], ["train-step", "update"]]) {
     $(id).addEventListener("click", () => {
       const j = nextEnd(end);
       if (j >= 0) go(j);
     });
   }
-  document.addEventListener("keydown", (e) => {
-    if (e.target instanceof HTMLSelectElement) return;
-    const to = { ArrowRight: k + 1, ArrowLeft: k - 1, Home: 0, End: frames.length - 1 }[e.key];
-    if (to === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
-    e.preventDefault();
-    go(to);
-  });
   show(0);
 })();

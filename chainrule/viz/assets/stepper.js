@@ -32,7 +32,6 @@
     }
   }
   let k = 0;
-  let timer = null;
 
   // `follow`: scroll the drawing so that the frame's node is in view, if it is not.
   function show(i, follow) {
@@ -74,46 +73,10 @@
     $("counter").textContent = "step " + (k + 1) + " of " + frames.length;
     $("prev").disabled = k === 0;
     $("next").disabled = k === frames.length - 1;
+    return k;
   }
 
-  function pause() {
-    clearInterval(timer);
-    timer = null;
-    $("play").innerHTML = "&#9654; Play";
-  }
-  function start() {
-    timer = setInterval(() => {
-      show(k + 1, true);
-      if (k === frames.length - 1) pause();
-    }, +$("speed").value);
-  }
-  function play() {
-    if (timer) return pause();
-    if (k === frames.length - 1) show(0, true);
-    $("play").innerHTML = "&#10074;&#10074; Pause";
-    start();
-  }
-  function go(i) {
-    pause();
-    show(i, true);
-  }
-
-  $("prev").addEventListener("click", () => go(k - 1));
-  $("next").addEventListener("click", () => go(k + 1));
-  $("play").addEventListener("click", play);
-  $("speed").addEventListener("change", () => {
-    if (timer) {
-      clearInterval(timer);
-      start();
-    }
-  });
-  document.addEventListener("keydown", (e) => {
-    if (e.target instanceof HTMLSelectElement) return;
-    const to = { ArrowRight: k + 1, ArrowLeft: k - 1, Home: 0, End: frames.length - 1 }[e.key];
-    if (to === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
-    e.preventDefault();
-    go(to);
-  });
+  chainrulePlayer(frames.length, show);
   // Reserve the room the longest caption and equation take (a long one scrolls), so the
   // drawing never moves.
   for (const id of ["caption", "equation"]) {
