@@ -207,3 +207,23 @@ def test_side_by_side_with_micrograds_own_mlp():
         (out * out).backward()
     assert ours([0.5, -1.5]).data == pytest.approx(theirs([0.5, -1.5]).data, rel=1e-15)
     assert [p.grad for p in ours.parameters()] == pytest.approx([p.grad for p in theirs.parameters()], rel=1e-12)
+
+
+def test_fit_trains_a_micrograd_mlp_as_the_same_chainrule_mlp():
+    """fit takes the one Value a micrograd MLP returns as a list of one: same weights, same
+    history and same trained weights as chainrule's own MLP (ReLU hidden, linear output)."""
+    from chainrule.data import make_moons
+    from chainrule.optim import SGD
+
+    X, y = make_moons(n=30, noise=0.1, seed=0)
+    random.seed(5)
+    theirs = MLP(2, [4, 4, 1])
+    ours = nn.MLP(2, [4, 4, 1], seed=0)
+    ours.load_state_dict(theirs.state_dict())
+    histories = [
+        nn.fit(m, X, y, loss="hinge_loss", optimizer=SGD(m.parameters(), lr=0.05), epochs=5, progress=False)
+        for m in (theirs, ours)
+    ]
+    assert histories[0].loss == histories[1].loss and histories[0].accuracy == histories[1].accuracy
+    assert histories[0].loss[-1] < histories[0].loss[0]
+    assert [p.data for p in theirs.parameters()] == [p.data for p in ours.parameters()]

@@ -1,7 +1,7 @@
 """micrograd's `micrograd.nn`: `Module`, `Neuron`, `Layer` and `MLP` with micrograd 0.1.0's
-semantics, built as chainrule Modules: drawings group them, and `to_torch`, `state_dict`, `save`
-and the rest of a Module's methods work on them. (`chainrule.nn.fit` expects a model
-that returns a list, as chainrule's own do; a micrograd MLP returns a Value for one output.)
+semantics, built as chainrule Modules: drawings group them, and `to_torch`, `state_dict`, `save`,
+`chainrule.nn.fit` (which takes a one-output model's Value as a list of one) and the rest of
+a Module's methods work on them.
 
 What micrograd does, these do: a Neuron's weights are drawn as `random.uniform(-1, 1)`
 from Python's global `random`, neuron by neuron and layer by layer, and its bias starts

@@ -168,7 +168,9 @@ def fit(
     `loss` names a loss ("mse_loss", "hinge_loss", "bce_with_logits",
     "cross_entropy"), is one of those functions, or is any callable
     `loss(outputs, labels) -> Value` that takes the batch's model outputs (one
-    list of Values per sample) and its labels as given in `y`. The named losses
+    list of Values per sample) and its labels as given in `y`. A model whose call
+    returns one Value rather than a list (micrograd's `MLP`, from `chainrule.micrograd`)
+    is trained as if it returned a list of that one Value. The named losses
     take the datasets' labels (class indices 0..k-1); `fit` maps them, and
     counts a sample as correct, as follows:
 
@@ -199,9 +201,16 @@ def fit(
     _check_arguments(X, y, epochs, batch_size)
     with no_grad():  # every sample has sample 0's width: one forward checks it against the model
         first = model(X[0])
+    forward: Callable[[Sequence[Number]], list[Value]] = model
+    if isinstance(first, Value):  # one output as a Value (micrograd's MLP): the losses take a list
+
+        def forward(x: Sequence[Number]) -> list[Value]:
+            return [model(x)]
+
+        first = [first]
     targets = list(y) if spec is None else spec.targets(y, len(first), "fit")
     count = None if spec is None or spec.target_class is None else spec.correct
-    return _Training(model, X, targets, loss_fn, optimizer, count).run(epochs, batch_size, seed, progress)
+    return _Training(model, forward, X, targets, loss_fn, optimizer, count).run(epochs, batch_size, seed, progress)
 
 
 def _resolve_loss(loss: str | LossFn) -> tuple[LossFn, LossSpec | None]:
@@ -257,6 +266,7 @@ class _Training:
     """One call of `fit`, its arguments checked: the epoch loop and what it records."""
 
     model: Module
+    forward: Callable[[Sequence[Number]], list[Value]]  # the model, or its one Value as a list
     samples: Sequence[Sequence[Number]]
     targets: list[Any]
     loss_fn: LossFn
@@ -304,7 +314,7 @@ class _Training:
     def step(self, batch: list[int]) -> tuple[float, int]:
         """One training step on the samples `batch`: forward, loss, zero_grad, backward,
         update. Returns the loss and how many samples the outputs classified correctly."""
-        outputs = [self.model(self.samples[i]) for i in batch]
+        outputs = [self.forward(self.samples[i]) for i in batch]
         labels = [self.targets[i] for i in batch]
         batch_loss = self.loss_fn(outputs, labels)
         self.optimizer.zero_grad()
