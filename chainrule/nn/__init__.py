@@ -2,7 +2,8 @@
 
 - `chainrule.nn.modules`: `Module`, `Neuron`, `Layer`, `MLP`;
 - `chainrule.nn.losses`: `mse_loss`, `hinge_loss`, `bce_with_logits`, `cross_entropy`,
-  and `LOSSES`, what `fit` knows of each (a `LossSpec`), with `predicted_class`;
+  and `LOSSES`, what `fit` knows of each (a `LossSpec`), with `predicted_class` and
+  `resolve_loss` (a loss given by name or as a function);
 - `chainrule.nn.training`: `fit`, `History`, `clip_grad_norm`, `grad_norms`, `collector_paused`;
 - `chainrule.nn.pytorch`: `to_torch`, `from_torch` (PyTorch imported when they are called).
 - `chainrule.nn.terms`: `layer_terms` and `LayerTerms`, the layer equations read off a graph.
@@ -17,7 +18,16 @@ Everything is offered here, as `chainrule.nn.X`.
     1
 """
 
-from .losses import LOSSES, LossSpec, bce_with_logits, cross_entropy, hinge_loss, mse_loss, predicted_class
+from .losses import (
+    LOSSES,
+    LossSpec,
+    bce_with_logits,
+    cross_entropy,
+    hinge_loss,
+    mse_loss,
+    predicted_class,
+    resolve_loss,
+)
 from .modules import ACTIVATIONS, MLP, Layer, Module, Neuron
 from .pytorch import from_torch, to_torch
 from .terms import LayerTerms, layer_terms
@@ -44,5 +54,6 @@ __all__ = [
     "layer_terms",
     "mse_loss",
     "predicted_class",
+    "resolve_loss",
     "to_torch",
 ]

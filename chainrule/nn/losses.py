@@ -35,6 +35,7 @@ __all__ = [
     "hinge_loss",
     "mse_loss",
     "predicted_class",
+    "resolve_loss",
 ]
 
 
@@ -261,6 +262,27 @@ LOSSES: dict[str, LossSpec] = {
         LossSpec("cross_entropy", cross_entropy, _class_indices, int, rows=True),
     ]
 }
+
+
+def resolve_loss(loss: str | Callable[..., Value], where: str) -> tuple[Callable[..., Value], LossSpec | None]:
+    """A loss given by name or as a function, as `fit` and the network stepper take it: the
+    function to call with a batch's outputs and targets, and its entry in `LOSSES` (None for a
+    loss of your own, whose targets are the labels as given).
+
+        >>> fn, spec = resolve_loss("hinge_loss", "fit")
+        >>> spec.name, fn is spec
+        ('hinge_loss', True)
+
+    ValueError (naming `where`) for an unknown name, TypeError for a loss that is no callable.
+    """
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(f"{where}: unknown loss {loss!r}; the named losses are {sorted(LOSSES)}")
+        return LOSSES[loss], LOSSES[loss]
+    if not callable(loss):
+        raise TypeError(f"{where}: loss must be a loss name or a callable, got {type(loss).__name__}")
+    spec = next((spec for spec in LOSSES.values() if spec.fn is loss), None)
+    return (loss, None) if spec is None else (spec, spec)
 
 
 def _check_batch(op: str, preds: Sequence[object], targets: Sequence[object]) -> None:

@@ -27,7 +27,7 @@ from typing import Any
 from ..engine import Number, Value, no_grad
 from ..engine.checks import instance_of, is_sequence, nonnegative_real, positive_int, positive_int_or_none, real
 from ..optim import Optimizer, parameter_list
-from .losses import LOSSES, LossSpec, predicted_class
+from .losses import predicted_class, resolve_loss
 from .modules import Module
 
 # predicted_class lives with the losses' accuracy rules; it is offered here as before.
@@ -197,7 +197,7 @@ def fit(
     which makes training about twice as fast: chainrule's graphs hold no reference
     cycles, so nothing accumulates while it is paused, and it runs again between steps.
     """
-    loss_fn, spec = _resolve_loss(loss)
+    loss_fn, spec = resolve_loss(loss, "fit")
     _check_arguments(X, y, epochs, batch_size)
     with no_grad():  # every sample has sample 0's width: one forward checks it against the model
         first = model(X[0])
@@ -211,18 +211,6 @@ def fit(
     targets = list(y) if spec is None else spec.targets(y, len(first), "fit")
     count = None if spec is None or spec.target_class is None else spec.correct
     return _Training(model, forward, X, targets, loss_fn, optimizer, count).run(epochs, batch_size, seed, progress)
-
-
-def _resolve_loss(loss: str | LossFn) -> tuple[LossFn, LossSpec | None]:
-    """The loss as fit calls it, and its entry in `LOSSES` when it is one of those."""
-    if isinstance(loss, str):
-        if loss not in LOSSES:
-            raise ValueError(f"fit: unknown loss {loss!r}; the named losses are {sorted(LOSSES)}")
-        return LOSSES[loss], LOSSES[loss]
-    if not callable(loss):
-        raise TypeError(f"fit: loss must be a loss name or a callable, got {type(loss).__name__}")
-    spec = next((spec for spec in LOSSES.values() if spec.fn is loss), None)
-    return (loss, None) if spec is None else (spec, spec)
 
 
 def _check_arguments(

@@ -14,7 +14,8 @@ from typing import Any
 
 from ..engine import Value, no_grad
 from ..engine.checks import is_sequence, positive_int
-from ..nn import LOSSES, Layer, LayerTerms, Module, layer_terms
+from ..nn import Layer, LayerTerms, Module, layer_terms
+from ..nn import resolve_loss as nn_resolve_loss
 from ..notation import factor, format_number
 from ..optim import Optimizer
 
@@ -51,17 +52,10 @@ def resolve_loss(loss: str | LossFn, y: Sequence[Any], width: int, where: str) -
     A name in `nn.LOSSES` ("mse_loss", "bce_with_logits", ...) maps the labels as `fit` does;
     any other callable `loss(outputs, y) -> Value` takes `y` as it is.
     """
-    if isinstance(loss, str):
-        if loss not in LOSSES:
-            raise ValueError(f"{where}: unknown loss {loss!r}; the named losses are {sorted(LOSSES)}")
-        spec = LOSSES[loss]
-        return spec, spec.targets(y, width, where), spec.name
-    if not callable(loss):
-        raise TypeError(f"{where}: loss must be a loss name or a callable, got {type(loss).__name__}")
-    known = next((s for s in LOSSES.values() if s.fn is loss), None)
-    if known is not None:
-        return known, known.targets(y, width, where), known.name
-    return loss, list(y), getattr(loss, "__name__", "loss")
+    fn, spec = nn_resolve_loss(loss, where)
+    if spec is None:
+        return fn, list(y), getattr(loss, "__name__", "loss")
+    return spec, spec.targets(y, width, where), spec.name
 
 
 def copy_training(model: Module, optimizer: Optimizer, where: str) -> tuple[Module, Optimizer]:
