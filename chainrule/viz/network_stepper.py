@@ -207,7 +207,7 @@ def _page(
         caption=html.escape(frames[0]["caption"]),
         svg=inline_svg(render_svg(svg)),
         data=text,
-        style=page_asset("network.css"),
+        style=page_asset("player.css") + page_asset("network.css"),
         script=page_asset("player.js") + page_asset("network.js"),
     )
 

@@ -304,6 +304,6 @@ def _page(title: str, svg: str, frames: list[_Frame]) -> str:
         caption=html.escape(frames[0].caption),
         svg=svg,
         frames=data,
-        style=page_asset("stepper.css"),
+        style=page_asset("player.css") + page_asset("stepper.css"),
         script=page_asset("player.js") + page_asset("stepper.js"),
     )
