@@ -13,12 +13,16 @@ that steps through forward and backward, and a neuron to play with.
 - `playground`: `NeuronPlayground`, the maths of one neuron; `playground_widget`: its
   HTML and ipywidgets box; `playground_page`: `save_playground`, the same neuron as a page
   that needs no Python.
-- `jupyter`: the Digraph class drawings are made of, whose Jupyter display raises
-  `GraphvizNotFound` with install advice when `dot` is missing.
+- `render`: `render_svg` and `graphviz_backend`: which Graphviz renders drawings
+  (pygraphviz's, in-process, else the `dot` program), and `GraphvizNotFound` with
+  install advice when neither is installed.
+- `jupyter`: the Digraph class drawings are made of, whose Jupyter display renders
+  through `render_svg`.
 - `backward_steps` is the engine's (`chainrule.engine`), re-exported from here, where it first lived.
 
-Drawing needs the `viz` extra (`pip install 'chainrule[viz]'`) and the Graphviz `dot`
-program only when a drawing is made, so importing this package needs neither.
+Drawing needs the `viz` extra (`pip install 'chainrule[viz]'`, which brings Graphviz
+inside pygraphviz's wheel where one exists, else the Graphviz `dot` program) only when
+a drawing is made, so importing this package needs neither.
 """
 
 from ..engine import backward_steps
@@ -27,6 +31,7 @@ from .network import draw_network
 from .network_stepper import NetworkStepper, save_network_stepper
 from .playground import NeuronPlayground
 from .playground_page import PlaygroundPage, save_playground
+from .render import graphviz_backend
 from .stepper import Stepper, save_stepper
 
 __all__ = [
@@ -38,6 +43,7 @@ __all__ = [
     "backward_steps",
     "draw_dot",
     "draw_network",
+    "graphviz_backend",
     "save_network_stepper",
     "save_playground",
     "save_stepper",

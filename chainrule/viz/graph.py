@@ -17,9 +17,9 @@ for a neuron's weighted sum (`engine.linear`); see `op_symbol`.
 This module decides what is drawn and where (the walk over the graph, the boxes of
 Modules); `chainrule.viz.style` decides how each part looks.
 
-The graphviz Python package is imported only when a drawing is made, and the
-Graphviz `dot` program only when one is rendered, so `import chainrule.viz`
-works without either.
+The graphviz Python package is imported only when a drawing is made, and Graphviz
+only when one is rendered (`chainrule.viz.render`: pygraphviz in-process, else the
+`dot` program), so `import chainrule.viz` works without either.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from .jupyter import digraph_class
 from .marks import NOT_RUN_NOTE, Marks, backward_has_run
 from .modules import module_info, owned_parameters
 from .options import check_size, highlight_targets
+from .render import GraphvizNotFound, render_svg
 from .style import (
     BoxText,
     cluster_attrs,
@@ -81,19 +82,6 @@ RANKDIRS = ("LR", "TB", "RL", "BT")
 MAX_NODES = 500
 
 _INSTALL_PACKAGE = "draw_dot needs the graphviz Python package: pip install 'chainrule[viz]'"
-
-_INSTALL_DOT = """\
-chainrule could not find the Graphviz `dot` program, which renders its drawings.
-Install Graphviz, then try again:
-  Debian/Ubuntu:  sudo apt-get install graphviz
-  macOS:          brew install graphviz
-  Windows:        winget install graphviz, or the installer from https://graphviz.org/download/
-  other:          https://graphviz.org/download/
-(pip install graphviz installs only the Python side; the `dot` program must be on PATH.)"""
-
-
-class GraphvizNotFound(RuntimeError):  # noqa: N818 - reads as the situation, like FileNotFoundError
-    """The Graphviz `dot` program is not on PATH; the message says how to install it."""
 
 
 def draw_dot(
@@ -189,28 +177,13 @@ def draw_graph(
     return drawing.draw()
 
 
-def render_svg(graph: graphviz.Digraph) -> str:
-    """Render a Digraph (from `draw_dot`) to SVG text with the Graphviz `dot` program.
-
-    Raises `GraphvizNotFound`, saying how to install Graphviz, when `dot` is missing.
-    """
-    _require_graphviz()
-    import graphviz as gv
-
-    try:
-        svg: str = graph.pipe(format="svg", encoding="utf-8")
-    except gv.ExecutableNotFound as exc:
-        raise GraphvizNotFound(_INSTALL_DOT) from exc
-    return svg
-
-
 def save_svg(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
     """Draw the graph ending at `root` (`draw_dot` options) and write it to `path` as SVG.
 
         >>> save_svg(L, "loss.svg", highlight=w)   # doctest: +SKIP
         PosixPath('loss.svg')
 
-    Returns the path written. Raises `GraphvizNotFound` when the `dot` program is missing,
+    Returns the path written. Raises `GraphvizNotFound` when no Graphviz is installed,
     and ValueError, before drawing anything or touching `path`, for a graph of more than
     `max_nodes` nodes (500 unless `max_nodes=None` is passed on).
     """

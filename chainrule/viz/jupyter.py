@@ -3,8 +3,9 @@
 graphviz's Digraph renders itself in a notebook through `_repr_mimebundle_`, which
 runs the Graphviz `dot` program and, when it is missing, raises graphviz's own
 `ExecutableNotFound`. chainrule's drawings are of a subclass whose SVG comes from
-`render_svg`, so a cell ending in `draw_dot(L)` says what `save_svg` says: chainrule's
-`GraphvizNotFound`, with how to install Graphviz on each system.
+`render_svg`, so a cell ending in `draw_dot(L)` is rendered as `save_svg` renders it
+(pygraphviz's Graphviz in-process when installed, else `dot`), and says what `save_svg`
+says when neither is there: chainrule's `GraphvizNotFound`, with what to install.
 
 The class is made on first use, so importing `chainrule.viz` needs no graphviz package.
 
@@ -18,6 +19,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, cast
 
+from .render import GraphvizNotFound, render_svg
+
 if TYPE_CHECKING:
     import graphviz
 
@@ -26,17 +29,14 @@ __all__ = ["digraph_class"]
 
 @cache
 def digraph_class() -> type[graphviz.Digraph]:
-    """graphviz's Digraph, showing itself in Jupyter as SVG made by `render_svg` (so a missing
-    `dot` raises `GraphvizNotFound` with install advice). Needs the graphviz package."""
+    """graphviz's Digraph, showing itself in Jupyter as SVG made by `render_svg` (so without
+    Graphviz it raises `GraphvizNotFound` with install advice). Needs the graphviz package."""
     import graphviz as gv
 
     class Digraph(gv.Digraph):
         """A graphviz Digraph that Jupyter shows as SVG, or explains why it cannot."""
 
         def _repr_image_svg_xml(self) -> str:
-            # Imported here: graph.py makes its drawings of this class.
-            from .graph import GraphvizNotFound, render_svg
-
             try:
                 return render_svg(self)
             except GraphvizNotFound as exc:
