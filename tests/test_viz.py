@@ -529,7 +529,12 @@ def test_without_any_graphviz_save_svg_says_what_to_install(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("chainrule could not find Graphviz")
-    hints = ("pip install 'chainrule[viz]'", "apt-get install graphviz", "brew install graphviz", "graphviz.org/download")
+    hints = (
+        "pip install 'chainrule[viz]'",
+        "apt-get install graphviz",
+        "brew install graphviz",
+        "graphviz.org/download",
+    )
     positions = [out.stdout.find(hint) for hint in hints]
     assert -1 not in positions and positions == sorted(positions)  # the wheel first, then the system's dot
     assert not (tmp_path / "never.svg").exists()

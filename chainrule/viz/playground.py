@@ -302,7 +302,7 @@ class NeuronPlayground:
         for w, b, x, the target and the learning rate, the activation, "descent step" and
         "10 steps" buttons, the loss against w with its tangent, and the loss history.
 
-        Needs ipywidgets (the `notebooks` extra) and Graphviz's `dot` for the drawing.
+        Needs ipywidgets (the `notebooks` extra) and Graphviz for the drawing.
         """
         # Imported here: the widget is built on this class, not this class on the widget.
         from .playground_widget import playground_widget
