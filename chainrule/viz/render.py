@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["INSTALL_GRAPHVIZ", "GraphvizNotFound", "graphviz_backend", "render_svg"]
+__all__ = ["GraphvizNotFound", "graphviz_backend", "render_svg"]
 
-INSTALL_GRAPHVIZ = """\
+_INSTALL_GRAPHVIZ = """\
 chainrule could not find Graphviz, which renders its drawings: neither pygraphviz nor the
 Graphviz `dot` program is installed here.
 Install the viz extra, whose pygraphviz wheel brings Graphviz with it on Linux (x86_64,
@@ -124,7 +124,7 @@ def _render_with_dot(graph: graphviz.Digraph) -> str:
     try:
         svg: str = graph.pipe(format="svg", encoding="utf-8")
     except gv.ExecutableNotFound as exc:
-        raise GraphvizNotFound(INSTALL_GRAPHVIZ) from exc
+        raise GraphvizNotFound(_INSTALL_GRAPHVIZ) from exc
     except gv.CalledProcessError as exc:
         said = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else str(exc.stderr)
         raise ValueError(_refused("the `dot` program", said.strip())) from exc
