@@ -77,8 +77,9 @@ __all__ = [
 # The directions `draw_dot` accepts: left to right, top to bottom, and their reverses.
 RANKDIRS = ("LR", "TB", "RL", "BT")
 
-# The most nodes `draw_dot` draws unless told otherwise: `dot` lays out a chain of 500 in about
-# a second, of 2,000 in half a minute and of 10,000 in minutes, and no reader follows so many boxes.
+# The most nodes `draw_dot` draws unless told otherwise: Graphviz renders an MLP's grouped graph of
+# 407 in about a second, in-process or not, a chain of 2,000 in 2 to 60 s (its version matters more
+# than the process: benchmarks/README.md), and no reader follows so many boxes.
 MAX_NODES = 500
 
 _INSTALL_PACKAGE = "draw_dot needs the graphviz Python package: pip install 'chainrule[viz]'"
