@@ -11,13 +11,19 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["Page", "inline_svg", "page_asset", "svg_height_px"]
+__all__ = ["Page", "asset_path", "inline_svg", "page_asset", "svg_height_px"]
 
 
 @cache  # read once per process
 def page_asset(name: str) -> str:
     """The text of one of the page's files, shipped with the package in viz/assets."""
     return (files("chainrule.viz") / "assets" / name).read_text(encoding="utf-8")
+
+
+def asset_path(name: str) -> Path:
+    """The path of one of the files in viz/assets, for a widget's `_esm` and `_css`, which
+    anywidget reads from a path (and, in development, reloads when the file changes)."""
+    return Path(str(files("chainrule.viz") / "assets" / name))
 
 
 def inline_svg(svg: str) -> str:

@@ -11,14 +11,14 @@ reads the local derivatives from the nodes.
     >>> pg.step() < pg.history[0]        # w <- w - lr * dL/dw, and b likewise
     True
 
-In Jupyter, `pg.show()` draws it with its controls (`chainrule.viz.playground_widget`
-builds that); `chainrule.viz.save_playground` writes the same neuron as a page that
+In a notebook, `pg.show()` draws it with its controls (`chainrule.viz.playground_widget`
+builds that anywidget); `chainrule.viz.save_playground` writes the same neuron as a page that
 needs no Python. This module is the neuron's maths.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..engine import Value, linear
 from ..engine.checks import finite_real, one_of, positive_int
@@ -26,12 +26,17 @@ from ..explanation import Explanation, explain
 
 if TYPE_CHECKING:
     from .playground_page import PlaygroundPage
+    from .playground_widget import PlaygroundWidget
 
-__all__ = ["PLAYGROUND_ACTIVATIONS", "SLOPE_FORMULAS", "WARNINGS", "NeuronPlayground"]
+__all__ = ["PLAYGROUND_ACTIVATIONS", "SLIDER_RANGES", "SLOPE_FORMULAS", "WARNINGS", "NeuronPlayground"]
 
 # The activations the playground offers, in its menu's order: those of `chainrule.nn.ACTIVATIONS`
 # but leaky_relu, whose slope would need a slider of its own.
 PLAYGROUND_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+
+SLIDER_RANGES = {"w": (-4.0, 4.0), "b": (-4.0, 4.0), "x": (-3.0, 3.0), "target": (-2.0, 2.0), "lr": (0.01, 2.0)}
+"""Each slider's starting range, on the page and in the widget; a slider widens to hold a
+value set beyond it (by a descent step or by code)."""
 
 SLOPE_FORMULAS = {"sigmoid": "a(1 - a)", "tanh": "1 - a²", "relu": "1 if z > 0, else 0", "linear": "1"}
 """da/dz of each activation written in a and z; its number always comes from the graph."""
@@ -297,17 +302,19 @@ class NeuronPlayground:
 
     # -- in Jupyter ------------------------------------------------------------------
 
-    def widget(self) -> Any:
-        """The playground as an ipywidgets box: the neuron's drawing with its numbers, sliders
-        for w, b, x, the target and the learning rate, the activation, "descent step" and
-        "10 steps" buttons, the loss against w with its tangent, and the loss history.
+    def widget(self) -> PlaygroundWidget:
+        """The playground as a notebook widget (`chainrule.viz.playground_widget.PlaygroundWidget`,
+        an anywidget): the neuron's drawing with its numbers, sliders for w, b, x, the target
+        and the learning rate, the activation, "descent step" and "10 steps" buttons, the
+        loss against w with its tangent, and the loss history. Each control moves this
+        playground, and every number shown is read from its graph.
 
-        Needs ipywidgets (the `notebooks` extra) and Graphviz's `dot` for the drawing.
+        Needs anywidget (the `notebooks` extra) and Graphviz's `dot` for the drawing.
         """
         # Imported here: the widget is built on this class, not this class on the widget.
-        from .playground_widget import playground_widget
+        from .playground_widget import PlaygroundWidget
 
-        return playground_widget(self)
+        return PlaygroundWidget(self)
 
     def page(self) -> PlaygroundPage:
         """The playground page (`chainrule.viz.save_playground`) starting at these settings: in

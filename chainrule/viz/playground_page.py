@@ -28,9 +28,9 @@ from ..engine import Value, topological_order
 from ..notation import node_names
 from .graph import BoxText, draw_graph, render_svg
 from .pages import Page, inline_svg, page_asset
-from .playground import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, WARNINGS, NeuronPlayground
+from .playground import PLAYGROUND_ACTIVATIONS, SLIDER_RANGES, SLOPE_FORMULAS, WARNINGS, NeuronPlayground
 
-__all__ = ["PlaygroundPage", "save_playground"]
+__all__ = ["PlaygroundPage", "neuron_drawings", "save_playground"]
 
 # Each box is laid out for the widest number the page may write in it, so no text overflows.
 _WIDEST = "-8.888e-88"
@@ -64,11 +64,9 @@ class PlaygroundPage(Page):
             "warnings": WARNINGS,
             "smallFactor": pg.small_factor,
             "smallLoss": pg.small_loss,
+            "ranges": SLIDER_RANGES,
         }
-        drawings = "\n".join(
-            f'<div class="neuron" id="neuron-{f}" data-activation="{f}">{svg}</div>' for f, (_, svg) in graphs.items()
-        )
-        self.html: str = _page(drawings, data)
+        self.html: str = _page(_drawings_html({f: svg for f, (_, svg) in graphs.items()}), data)
 
     def __repr__(self) -> str:
         return f"PlaygroundPage({self.playground!r})"
@@ -87,6 +85,21 @@ def save_playground(path: str | os.PathLike[str], **settings: Any) -> Path:
         PosixPath('playground.html')
     """
     return PlaygroundPage(**settings).save(path)
+
+
+def neuron_drawings(pg: NeuronPlayground) -> str:
+    """The neuron at `pg`'s settings drawn once per activation by `draw_graph`, as HTML: one
+    `<div class="neuron" data-activation=...>` each, every box laid out for the widest number,
+    its ids `<activation>-v<i>` (node i in `topological_order`) and `<activation>-e<i>_<k>`
+    (the arrow from node i's k-th parent), where the playground's script writes the numbers.
+    The page holds these drawings, and so does the widget (`chainrule.viz.playground_widget`)."""
+    return _drawings_html({f: _graph_of(pg, f)[1] for f in PLAYGROUND_ACTIVATIONS})
+
+
+def _drawings_html(svgs: dict[str, str]) -> str:
+    return "\n".join(
+        f'<div class="neuron" id="neuron-{f}" data-activation="{f}">{svg}</div>' for f, svg in svgs.items()
+    )
 
 
 def _graph_of(pg: NeuronPlayground, activation: str) -> tuple[dict[str, Any], str]:
@@ -131,7 +144,8 @@ def _page(drawings: str, data: dict[str, Any]) -> str:
         ("$style", page_asset("playground.css")),
         ("$drawings", drawings),
         ("$data", payload),
-        ("$script", page_asset("playground.js")),
+        # The view's module with the page's own script after it, in one module script.
+        ("$script", page_asset("playground_view.js") + page_asset("playground.js")),
     ):
         page = page.replace(key, value, 1)
     return page
