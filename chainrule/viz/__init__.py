@@ -11,8 +11,9 @@ that steps through forward and backward, and a neuron to play with.
   step by step, its files `assets/network.*`; `network_run`: the numbers that page shows,
   recorded from real training steps.
 - `playground`: `NeuronPlayground`, the maths of one neuron; `playground_widget`: its
-  HTML and ipywidgets box; `playground_page`: `save_playground`, the same neuron as a page
-  that needs no Python.
+  anywidget, `PlaygroundWidget`, fed the engine's numbers; `playground_page`:
+  `save_playground`, the same neuron as a page that needs no Python, with the same front
+  end (`assets/playground_view.js`).
 - `jupyter`: the Digraph class drawings are made of, whose Jupyter display raises
   `GraphvizNotFound` with install advice when `dot` is missing.
 - `backward_steps` is the engine's (`chainrule.engine`), re-exported from here, where it first lived.
