@@ -8,6 +8,9 @@ set w, b, x, the target and the learning rate; a menu the activation; "descent s
 and "10 steps" apply w <- w - lr·dL/dw, b <- b - lr·dL/db. Beside the drawing: the three
 factors of dL/dw and their product, the loss against w with its tangent (slope dL/dw),
 and the loss history, where a move of a slider is marked and the history goes on.
+These are drawn by the notebook widget's front end (`assets/playground_view.js`, which
+formats and draws a state); the page's own script (`assets/playground.js`) computes
+each state in the browser, where the widget's comes from the kernel.
 
 The page is self-contained (drawings, styles and script inline; it loads nothing), so
 it works offline, from a file, in nbviewer's iframe or attached to an e-mail.

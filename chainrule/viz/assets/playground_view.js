@@ -205,7 +205,6 @@ export function mountPlayground(root, drawingsHtml, prefix, on) {
     slider.addEventListener("pointerdown", () => { held = slider; });
     slider.addEventListener("input", () => on.setting(name, parseFloat(slider.value)));
   }
-  root.addEventListener("pointerup", () => { held = null; });
   root.ownerDocument.addEventListener("pointerup", () => { held = null; });
   $("activation").addEventListener("change", () => on.setting("activation", $("activation").value));
   $("step").addEventListener("click", () => on.step(1));
