@@ -174,6 +174,9 @@ def test_show_returns_the_anywidget_and_its_files_ship_in_the_package():
         assert text == (package / "viz" / "assets" / name).read_text(encoding="utf-8")
         assert re.search(r"https?:|\bimport\b\s*[\"'(]|//[a-z]|@import", text, re.IGNORECASE) is None  # fetches nothing
     assert len(re.findall(r'id="sigmoid-v\d+"', widget.drawings)) == len(topological_order(widget.playground.graph()))
+    # One front end: the offline page draws with the widget's very module and styles.
+    page = widget.playground.page().html
+    assert widget._esm in page and widget._css in page
 
 
 def test_show_without_anywidget_names_the_extra(monkeypatch):
