@@ -38,7 +38,7 @@ def linear(
         input_data = [x._data for x in xs]
     else:
         xs = inputs  # type: ignore[assignment]  # all Values, as documented
-    w_data = [w._data for w in weights]
+    w_data = [w._data for w in weights]  # the slot, not the checked `data`: once per neuron per sample
     out: float = sum(map(mul, w_data, input_data), bias._data)
     return node(out, "linear", (*weights, *xs, bias), (*input_data, *w_data, 1.0), NARY)
 
