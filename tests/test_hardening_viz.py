@@ -14,7 +14,7 @@ import pytest
 
 from chainrule import Value, draw_dot, explain, gradcheck
 from chainrule.gradchecking import numerical_gradient
-from chainrule.viz import graph as viz_graph
+from chainrule.viz.graph import draw as viz_graph
 from chainrule.viz import save_svg
 
 

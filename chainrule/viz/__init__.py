@@ -23,10 +23,8 @@ program only when a drawing is made, so importing this package needs neither.
 
 from ..engine import backward_steps
 from .graph import GraphvizNotFound, draw_dot, save_svg
-from .network import draw_network
-from .network_stepper import NetworkStepper, save_network_stepper
-from .playground import NeuronPlayground
-from .playground_page import PlaygroundPage, save_playground
+from .network import NetworkStepper, draw_network, save_network_stepper
+from .playground import NeuronPlayground, PlaygroundPage, save_playground
 from .stepper import Stepper, save_stepper
 
 __all__ = [

@@ -29,14 +29,14 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from ..engine.checks import instance_of, is_index
-from ..nn import Module
-from ..notation import format_number
-from ..optim import Optimizer
-from .graph import render_svg
-from .network import NeuronText, edge_width, model_layers, network_graph, weight_color
-from .network_run import GRID, StepRecord, check_samples, copy_training, grid_predictor, record_run, resolve_loss
-from .pages import Page, inline_svg, page_asset, svg_height_px
+from ...engine.checks import instance_of, is_index
+from ...nn import Module
+from ...notation import format_number
+from ...optim import Optimizer
+from ..graph import render_svg
+from ..pages import Page, inline_svg, page_asset, svg_height_px
+from .recording import GRID, StepRecord, check_samples, copy_training, grid_predictor, record_run, resolve_loss
+from .view import NeuronText, edge_width, model_layers, network_graph, weight_color
 
 __all__ = ["NetworkStepper", "save_network_stepper"]
 

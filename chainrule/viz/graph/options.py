@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..engine import Value, topological_order
+from ...engine import Value, topological_order
 
 __all__ = ["check_size", "highlight_targets"]
 

@@ -24,11 +24,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..engine import Value, topological_order
-from ..notation import node_names
-from .graph import BoxText, draw_graph, render_svg
-from .pages import Page, inline_svg, page_asset
-from .playground import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, WARNINGS, NeuronPlayground
+from ...engine import Value, topological_order
+from ...notation import node_names
+from ..graph import BoxText, draw_graph, render_svg
+from ..pages import Page, inline_svg, page_asset
+from .neuron import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, WARNINGS, NeuronPlayground
 
 __all__ = ["PlaygroundPage", "save_playground"]
 

@@ -17,7 +17,7 @@ __all__ = ["Page", "inline_svg", "page_asset", "svg_height_px"]
 @cache  # read once per process
 def page_asset(name: str) -> str:
     """The text of one of the page's files, shipped with the package in viz/assets."""
-    return (files("chainrule.viz") / "assets" / name).read_text(encoding="utf-8")
+    return (files("chainrule.viz.pages") / "assets" / name).read_text(encoding="utf-8")
 
 
 def inline_svg(svg: str) -> str:

@@ -49,13 +49,11 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from ..engine import BackwardStep, Value, backward_steps, topological_order
-from ..engine.checks import positive_int_or_none
-from ..notation import derivative, factor, format_number, forward_equation, node_names
-from .graph import RANKDIRS, BoxText, draw_graph, render_svg
-from .marks import backward_has_run
-from .options import highlight_targets
-from .pages import Page, inline_svg, page_asset, svg_height_px
+from ...engine import BackwardStep, Value, backward_steps, topological_order
+from ...engine.checks import positive_int_or_none
+from ...notation import derivative, factor, format_number, forward_equation, node_names
+from ..graph import RANKDIRS, BoxText, backward_has_run, draw_graph, highlight_targets, render_svg
+from ..pages import Page, inline_svg, page_asset, svg_height_px
 
 __all__ = ["MAX_NODES", "Stepper", "save_stepper"]
 

@@ -18,12 +18,11 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..engine import Value
-from ..engine.checks import instance_of
-from ..nn import Layer, LayerTerms, Module, layer_terms
-from ..notation import format_number
-from .graph import RANKDIRS
-from .jupyter import digraph_class
+from ...engine import Value
+from ...engine.checks import instance_of
+from ...nn import Layer, LayerTerms, Module, layer_terms
+from ...notation import format_number
+from ..graph import RANKDIRS, digraph_class
 
 if TYPE_CHECKING:
     import graphviz

@@ -12,12 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import Value, no_grad
-from ..engine.checks import is_sequence, positive_int
-from ..nn import Layer, LayerTerms, Module, layer_terms
-from ..nn import resolve_loss as nn_resolve_loss
-from ..notation import factor, format_number
-from ..optim import Optimizer
+from ...engine import Value, no_grad
+from ...engine.checks import is_sequence, positive_int
+from ...nn import Layer, LayerTerms, Module, layer_terms
+from ...nn import resolve_loss as nn_resolve_loss
+from ...notation import factor, format_number
+from ...optim import Optimizer
 
 __all__ = ["GRID", "StepRecord", "record_run", "resolve_loss"]
 

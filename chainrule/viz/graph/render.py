@@ -35,7 +35,7 @@ def digraph_class() -> type[graphviz.Digraph]:
 
         def _repr_image_svg_xml(self) -> str:
             # Imported here: graph.py makes its drawings of this class.
-            from .graph import GraphvizNotFound, render_svg
+            from .draw import GraphvizNotFound, render_svg
 
             try:
                 return render_svg(self)

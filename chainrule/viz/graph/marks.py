@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..engine import Value, topological_order
-from ..nodechecking import NodeFailure
+from ...engine import Value, topological_order
+from ...nodechecking import NodeFailure
 from .style import failed_edge_attrs, failed_op_attrs, failure_legend_row, note_legend_row
 
 __all__ = ["NOT_RUN_NOTE", "Marks", "backward_has_run", "failing_edges"]

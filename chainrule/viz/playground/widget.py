@@ -17,9 +17,9 @@ import html
 import math
 from typing import Any
 
-from ..notation import derivative, format_number
-from .graph import draw_dot, render_svg
-from .playground import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, NeuronPlayground
+from ...notation import derivative, format_number
+from ..graph import draw_dot, render_svg
+from .neuron import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, NeuronPlayground
 
 __all__ = ["curve_svg", "drawing_html", "factors_html", "history_html", "panel_html", "playground_widget"]
 

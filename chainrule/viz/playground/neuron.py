@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..engine import Value, linear
-from ..engine.checks import finite_real, one_of, positive_int
-from ..explanation import Explanation, explain
+from ...engine import Value, linear
+from ...engine.checks import finite_real, one_of, positive_int
+from ...explanation import Explanation, explain
 
 if TYPE_CHECKING:
-    from .playground_page import PlaygroundPage
+    from .page import PlaygroundPage
 
 __all__ = ["PLAYGROUND_ACTIVATIONS", "SLOPE_FORMULAS", "WARNINGS", "NeuronPlayground"]
 
@@ -305,7 +305,7 @@ class NeuronPlayground:
         Needs ipywidgets (the `notebooks` extra) and Graphviz's `dot` for the drawing.
         """
         # Imported here: the widget is built on this class, not this class on the widget.
-        from .playground_widget import playground_widget
+        from .widget import playground_widget
 
         return playground_widget(self)
 
@@ -313,7 +313,7 @@ class NeuronPlayground:
         """The playground page (`chainrule.viz.save_playground`) starting at these settings: in
         Jupyter it shows inline and keeps working with no kernel (on GitHub, in nbviewer, in an
         exported notebook); `.save(path)` writes it."""
-        from .playground_page import PlaygroundPage  # it is built on this class
+        from .page import PlaygroundPage  # it is built on this class
 
         return PlaygroundPage(
             x=self._x, target=self._target, w=self._w, b=self._b, activation=self._activation, lr=self._lr

@@ -31,15 +31,15 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..engine import Value, topological_order
-from ..engine.checks import positive_int_or_none
-from ..nn import Module
-from ..nodechecking import NodeFailure
-from ..notation import format_number, op_symbol
-from .jupyter import digraph_class
+from ...engine import Value, topological_order
+from ...engine.checks import positive_int_or_none
+from ...nn import Module
+from ...nodechecking import NodeFailure
+from ...notation import format_number, op_symbol
 from .marks import NOT_RUN_NOTE, Marks, backward_has_run
 from .modules import module_info, owned_parameters
 from .options import check_size, highlight_targets
+from .render import digraph_class
 from .style import (
     BoxText,
     cluster_attrs,

@@ -1,0 +1,28 @@
+"""The graph drawing: `draw_dot`, `save_svg`, `render_svg`, `GraphvizNotFound`, and
+`draw_graph`, the same drawing with each box's texts chosen by the caller (the pages').
+
+The data goes one way: the engine's nodes -> which Module made each (`modules`), the
+options checked against the graph (`options`) and what the drawing marks (`marks`) ->
+the Digraph (`draw`), each part styled by `style` -> SVG, or Jupyter's display (`render`).
+"""
+
+from .draw import MAX_NODES, RANKDIRS, GraphvizNotFound, draw_dot, draw_graph, own_numbers, render_svg, save_svg
+from .marks import backward_has_run
+from .options import highlight_targets
+from .render import digraph_class
+from .style import BoxText
+
+__all__ = [
+    "MAX_NODES",
+    "RANKDIRS",
+    "BoxText",
+    "GraphvizNotFound",
+    "backward_has_run",
+    "digraph_class",
+    "draw_dot",
+    "draw_graph",
+    "highlight_targets",
+    "own_numbers",
+    "render_svg",
+    "save_svg",
+]
