@@ -6,10 +6,10 @@ options checked against the graph (`options`) and what the drawing marks (`marks
 the Digraph (`draw`), each part styled by `style` -> SVG, or Jupyter's display (`render`).
 """
 
-from .draw import MAX_NODES, RANKDIRS, GraphvizNotFound, draw_dot, draw_graph, own_numbers, render_svg, save_svg
+from .draw import MAX_NODES, draw_dot, draw_graph, own_numbers, save_svg
 from .marks import backward_has_run
-from .options import highlight_targets
-from .render import digraph_class
+from .options import RANKDIRS, check_rankdir, highlight_targets
+from .render import GraphvizNotFound, digraph_class, render_svg
 from .style import BoxText
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "BoxText",
     "GraphvizNotFound",
     "backward_has_run",
+    "check_rankdir",
     "digraph_class",
     "draw_dot",
     "draw_graph",

@@ -22,7 +22,7 @@ from ...engine import Value
 from ...engine.checks import instance_of
 from ...nn import Layer, LayerTerms, Module, layer_terms
 from ...notation import format_number
-from ..graph import RANKDIRS, digraph_class
+from ..graph import check_rankdir, digraph_class
 
 if TYPE_CHECKING:
     import graphviz
@@ -72,8 +72,7 @@ def draw_network(model: Module, root: Value | None = None, *, sample: int = 0, r
     instance_of(model, Module, "draw_network", "model")
     if root is not None:
         instance_of(root, Value, "draw_network", "root")
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"draw_network: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")
+    check_rankdir(rankdir, "draw_network")
     layers = model_layers(model, "draw_network")
     terms = layer_terms(model, root, sample) if root is not None else None
     texts = _texts(layers, terms)

@@ -52,7 +52,7 @@ from typing import Any
 from ...engine import BackwardStep, Value, backward_steps, topological_order
 from ...engine.checks import positive_int_or_none
 from ...notation import derivative, factor, format_number, forward_equation, node_names
-from ..graph import RANKDIRS, BoxText, backward_has_run, draw_graph, highlight_targets, render_svg
+from ..graph import BoxText, backward_has_run, check_rankdir, draw_graph, highlight_targets, render_svg
 from ..pages import Page, inline_svg, page_asset, svg_height_px
 
 __all__ = ["MAX_NODES", "Stepper", "save_stepper"]
@@ -112,8 +112,7 @@ class Stepper(Page):
     ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"Stepper: root must be a Value, got {type(root).__name__}")
-        if rankdir not in RANKDIRS:
-            raise ValueError(f"Stepper: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")
+        check_rankdir(rankdir, "Stepper")
         limit = positive_int_or_none(max_nodes, "Stepper", "max_nodes")
         nodes = topological_order(root)  # oldest first, the order of the forward pass
         names = node_names(root)
