@@ -1,8 +1,18 @@
-"""One neuron to play with: `NeuronPlayground` (the maths, read from the engine), its
-ipywidgets box in Jupyter (`widget`) and the same neuron as a page that needs no Python
-(`PlaygroundPage`, `save_playground`)."""
+"""One neuron to play with. The data goes one way: the engine's numbers -> the neuron's
+maths (`neuron`: `PlaygroundNeuron`) -> its ipywidgets box in Jupyter (`widget`) or the
+same neuron as a page that needs no Python (`page`: `PlaygroundPage`, `save_playground`);
+`NeuronPlayground` (`front`) is the neuron with both front ends."""
 
-from .neuron import PLAYGROUND_ACTIVATIONS, NeuronPlayground
+from .front import NeuronPlayground
+from .neuron import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, WARNINGS, PlaygroundNeuron
 from .page import PlaygroundPage, save_playground
 
-__all__ = ["PLAYGROUND_ACTIVATIONS", "NeuronPlayground", "PlaygroundPage", "save_playground"]
+__all__ = [
+    "PLAYGROUND_ACTIVATIONS",
+    "SLOPE_FORMULAS",
+    "WARNINGS",
+    "NeuronPlayground",
+    "PlaygroundNeuron",
+    "PlaygroundPage",
+    "save_playground",
+]
