@@ -29,14 +29,13 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from ...engine.checks import instance_of, is_index
 from ...nn import Module
 from ...notation import format_number
 from ...optim import Optimizer
 from ..graph import render_svg
 from ..pages import Page, inline_svg, page_asset, svg_height_px
-from .recording import GRID, StepRecord, check_samples, copy_training, grid_predictor, record_run, resolve_loss
-from .view import NeuronText, edge_width, model_layers, network_graph, weight_color
+from .recording import GRID, Recording, StepRecord, record_training
+from .view import NeuronText, edge_width, network_graph, weight_color
 
 __all__ = ["NetworkStepper", "save_network_stepper"]
 
@@ -71,24 +70,10 @@ class NetworkStepper(Page):
         steps: int = 5,
         sample: int = 0,
     ) -> None:
-        where = "NetworkStepper"
-        instance_of(model, Module, where, "model")
-        layers = model_layers(model, where)
-        check_samples(X, y, layers[0][1].nin, where)
-        if not is_index(sample):
-            raise TypeError(f"{where}: sample must be an int, got {type(sample).__name__} {sample!r}")
-        if not -len(X) <= sample < len(X):
-            raise IndexError(f"{where}: sample {sample} is out of range for {len(X)} samples")
-        trained, opt = copy_training(model, optimizer, where)
-        layers = model_layers(trained, where)
-        loss_fn, targets, loss_name = resolve_loss(loss, y, layers[-1][1].nout, where)
-        predict, bounds = (
-            grid_predictor(X, 0.5 if loss_name == "mse_loss" else 0.0) if layers[0][1].nin == 2 else (None, None)
-        )
-        records, boundaries = record_run(trained, layers, opt, X, targets, loss_fn, steps, sample % len(X), predict)
-        self.model = trained
-        self.frames = 1 + steps * (2 * len(layers) + 2)
-        self.html: str = _page(trained, layers, records, boundaries, _panel(X, y, bounds), loss_name, sample % len(X))
+        run = record_training(model, X, y, loss=loss, optimizer=optimizer, steps=steps, sample=sample)
+        self.model = run.model
+        self.frames = 1 + steps * (2 * len(run.layers) + 2)
+        self.html: str = _page(run, _panel(X, y, run.bounds))
         # Room for the drawing (the side panels are shorter), the controls, caption and equation.
         self._height = max(640, round(svg_height_px(self.html)) + 320)
 
@@ -170,15 +155,9 @@ def _frame(
 # -- the page ------------------------------------------------------------------------
 
 
-def _page(
-    model: Module,
-    layers: list[tuple[str, Any]],
-    records: list[StepRecord],
-    boundaries: list[str],
-    panel: dict[str, Any] | None,
-    loss_name: str,
-    sample: int,
-) -> str:
+def _page(run: Recording, panel: dict[str, Any] | None) -> str:
+    model, layers, records, boundaries = run.model, run.layers, run.records, run.boundaries
+    loss_name, sample = run.loss_name, run.sample
     scale = max(abs(w) for r in records for w in r.w_before + r.w_after) or 1.0
     steps = [_step_data(r, scale) for r in records]
     widest = _widest(records)
