@@ -22,7 +22,6 @@ script only shows them. Its files are `chainrule/viz/assets/network.*`.
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,7 +32,7 @@ from ...nn import Module
 from ...notation import format_number
 from ...optim import Optimizer
 from ..graph import render_svg
-from ..pages import Page, inline_svg, page_asset, svg_height_px
+from ..pages import Page, inline_svg, page_asset, script_json, svg_height_px, widest
 from .recording import GRID, Recording, StepRecord, record_training
 from .view import NeuronText, edge_width, network_graph, weight_color
 
@@ -179,7 +178,7 @@ def _page(run: Recording, panel: dict[str, Any] | None) -> str:
         "losses": [format_number(r.loss) for r in records],
         "top": format_number(top),
     }
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    text = script_json(data)
     return Template(page_asset("network.html")).substitute(
         title=html.escape(type(model).__name__),
         count=len(frames),
@@ -219,9 +218,9 @@ def _widest(records: list[StepRecord]) -> dict[str, NeuronText]:
     biases = [format_number(b) for r in records for b in (*r.b_before, *r.b_after)]
     out = {}
     for node, widths in cells.items():
-        shown = [(("δ" if key == "d" else key), max(texts, key=len)) for key, texts in widths.items()]
+        shown = [(("δ" if key == "d" else key), widest(texts)) for key, texts in widths.items()]
         if not node.startswith("x"):
-            shown.append(("b", max(biases, key=len)))
+            shown.append(("b", widest(biases)))
         out[node] = NeuronText(tuple(shown), node)
     return out
 

@@ -18,7 +18,6 @@ it works offline, from a file, in nbviewer's iframe or attached to an e-mail.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -27,13 +26,11 @@ from typing import Any
 from ...engine import Value, topological_order
 from ...notation import node_names
 from ..graph import BoxText, draw_graph, render_svg
-from ..pages import Page, inline_svg, page_asset
+from ..pages import WIDEST_NUMBER, Page, inline_svg, page_asset, script_json
 from .neuron import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, WARNINGS, PlaygroundNeuron
 
 __all__ = ["PlaygroundPage", "save_playground"]
 
-# Each box is laid out for the widest number the page may write in it, so no text overflows.
-_WIDEST = "-8.888e-88"
 _SETTINGS = ("x", "target", "w", "b", "activation", "lr")
 
 
@@ -114,7 +111,7 @@ def _activation_node(nodes: list[Value]) -> Value:
 
 
 def _wide_boxes(names: dict[Value, str]) -> Any:
-    return lambda v: BoxText(names[v], _WIDEST, _WIDEST, "data and grad at the settings above")
+    return lambda v: BoxText(names[v], WIDEST_NUMBER, WIDEST_NUMBER, "data and grad at the settings above")
 
 
 def _inline(svg: str, prefix: str) -> str:
@@ -124,7 +121,7 @@ def _inline(svg: str, prefix: str) -> str:
 
 
 def _page(drawings: str, data: dict[str, Any]) -> str:
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    payload = script_json(data)
     page = page_asset("playground.html")
     # Plain replacement, each key once: the CSS and the script hold braces and dollars of their own.
     for key, value in (

@@ -41,7 +41,6 @@ hundreds of frames would be too many to follow; draw it with `draw_dot` instead.
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -53,7 +52,7 @@ from ...engine import BackwardStep, Value, backward_steps, topological_order
 from ...engine.checks import positive_int_or_none
 from ...notation import derivative, factor, format_number, forward_equation, node_names
 from ..graph import BoxText, backward_has_run, check_rankdir, draw_graph, highlight_targets, render_svg
-from ..pages import Page, inline_svg, page_asset, svg_height_px
+from ..pages import Page, inline_svg, page_asset, script_json, svg_height_px, widest
 
 __all__ = ["MAX_NODES", "Stepper", "save_stepper"]
 
@@ -279,21 +278,12 @@ def _widest_texts(nodes: list[Value], names: dict[Value, str], frames: list[_Fra
             data[i].append(text)
         for i, text in f.grad.items():
             grad[i].append(text)
-    boxes = {
-        v: BoxText(names[v], max(data[i], key=_text_width), max(grad[i], key=_text_width)) for i, v in enumerate(nodes)
-    }
+    boxes = {v: BoxText(names[v], widest(data[i]), widest(grad[i])) for i, v in enumerate(nodes)}
     return boxes.__getitem__
 
 
-def _text_width(text: str) -> float:
-    """A rough width in digits: signs and points are narrower than digits in the fonts used."""
-    return sum(0.5 if c in ".-+" else 1.0 for c in text)
-
-
 def _page(title: str, svg: str, frames: list[_Frame]) -> str:
-    data = json.dumps([asdict(f) for f in frames], ensure_ascii=False, separators=(",", ":"))
-    # Inside <script>, "</" could end the element early; JSON allows "<\/" for it.
-    data = data.replace("</", "<\\/")
+    data = script_json([asdict(f) for f in frames])
     # A Template fills in $names only, so the braces of the CSS and the script cannot break it.
     return Template(page_asset("stepper.html")).substitute(
         title=html.escape(title),
