@@ -15,7 +15,7 @@ for a power with a number exponent, `xʸ` for a Value exponent and `Σ w·x + b`
 for a neuron's weighted sum (`engine.linear`); see `op_symbol`.
 
 This module decides what is drawn and where (the walk over the graph, the boxes of
-Modules); `chainrule.viz.style` decides how each part looks.
+Modules); `chainrule.viz.graph.style` decides how each part looks.
 
 The graphviz Python package is imported only when a drawing is made, and the
 Graphviz `dot` program only when one is rendered, so `import chainrule.viz`

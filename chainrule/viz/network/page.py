@@ -16,7 +16,7 @@ For 2-D inputs a panel shows the decision boundary after each step and the loss 
 Buttons `forward`, `backward` and `train-step` jump to the end of the next forward pass,
 backward pass or update; `prev`, `next`, `play` (at the speed chosen) and the arrow keys
 step one frame. Every number is the engine's, recorded when the page is made; the page's
-script only shows them. Its files are `chainrule/viz/assets/network.*`.
+script only shows them. Its files are `chainrule/viz/pages/assets/network.*`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """What the pages (the stepper, the network stepper, the playground) are made of: their
-files shipped in `viz/assets`, Graphviz's SVG as an HTML page holds it, and `Page`, what
+files shipped in `viz/pages/assets`, Graphviz's SVG as an HTML page holds it, and `Page`, what
 each of them is to its user: `.html`, `.save(path)`, and an inline view in Jupyter."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ WIDEST_NUMBER = "-8.888e-88"
 
 @cache  # read once per process
 def page_asset(name: str) -> str:
-    """The text of one of the page's files, shipped with the package in viz/assets."""
+    """The text of one of the page's files, shipped with the package in viz/pages/assets."""
     return (files("chainrule.viz.pages") / "assets" / name).read_text(encoding="utf-8")
 
 

@@ -3,8 +3,8 @@
 `Stepper(root)` shows the page inline in Jupyter; `save_stepper(root, path)` (or
 `Stepper(root).save(path)`) writes it to an HTML file that works offline: its
 drawing, script and styles are all inside it and it loads nothing. The page's HTML,
-CSS and script are files shipped in the package (`chainrule/viz/assets/stepper.*`);
-this module fills in the drawing and the frames.
+CSS and script are files shipped in the package (`chainrule/viz/pages/assets/stepper.*`);
+this module fills in the drawing and the frames (made by `chainrule.viz.stepper.frames`).
 
 The page holds one drawing of the graph (`draw_dot`'s, laid out once, so nothing
 moves from frame to frame) and steps through it with Prev / Play / Next or the
