@@ -18,27 +18,24 @@ it works offline, from a file, in nbviewer's iframe or attached to an e-mail.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
 from typing import Any
 
-from ..engine import Value, topological_order
-from ..notation import node_names
-from .graph import BoxText, draw_graph, render_svg
-from .pages import Page, inline_svg, page_asset
-from .playground import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, WARNINGS, NeuronPlayground
+from ...engine import Value, topological_order
+from ...notation import node_names
+from ..graph import BoxText, draw_graph, render_svg
+from ..pages import WIDEST_NUMBER, Page, inline_svg, page_asset, script_json
+from .neuron import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, WARNINGS, PlaygroundNeuron
 
 __all__ = ["PlaygroundPage", "save_playground"]
 
-# Each box is laid out for the widest number the page may write in it, so no text overflows.
-_WIDEST = "-8.888e-88"
 _SETTINGS = ("x", "target", "w", "b", "activation", "lr")
 
 
 class PlaygroundPage(Page):
-    """The playground page for one neuron's starting settings (`NeuronPlayground`'s arguments).
+    """The playground page for one neuron's starting settings (`PlaygroundNeuron`'s arguments).
 
     `.html` is the page's text, `.save(path)` writes it; in Jupyter it shows itself in an
     iframe, and keeps working in a notebook saved with its outputs, with no kernel.
@@ -53,14 +50,14 @@ class PlaygroundPage(Page):
         unknown = sorted(set(settings) - set(_SETTINGS))
         if unknown:
             raise TypeError(f"save_playground: unknown setting {unknown[0]!r}; the settings are {', '.join(_SETTINGS)}")
-        pg = NeuronPlayground(**settings)  # checks each setting, naming it
+        pg = PlaygroundNeuron(**settings)  # checks each setting, naming it
         self.playground = pg
         graphs = {f: _graph_of(pg, f) for f in PLAYGROUND_ACTIVATIONS}
         data = {
             "settings": {name: getattr(pg, name) for name in _SETTINGS},
             "graphs": {f: g for f, (g, _) in graphs.items()},
             "slopes": SLOPE_FORMULAS,
-            "maxFactor": {f: NeuronPlayground(activation=f).da_dz_max for f in PLAYGROUND_ACTIVATIONS},
+            "maxFactor": {f: PlaygroundNeuron(activation=f).da_dz_max for f in PLAYGROUND_ACTIVATIONS},
             "warnings": WARNINGS,
             "smallFactor": pg.small_factor,
             "smallLoss": pg.small_loss,
@@ -89,10 +86,10 @@ def save_playground(path: str | os.PathLike[str], **settings: Any) -> Path:
     return PlaygroundPage(**settings).save(path)
 
 
-def _graph_of(pg: NeuronPlayground, activation: str) -> tuple[dict[str, Any], str]:
+def _graph_of(pg: PlaygroundNeuron, activation: str) -> tuple[dict[str, Any], str]:
     """The neuron's graph with this activation: its structure for the page's script (each
     node's op, parents, role and name, oldest first as the drawing numbers them) and its drawing."""
-    neuron = NeuronPlayground(x=pg.x, target=pg.target, w=pg.w, b=pg.b, activation=activation)
+    neuron = PlaygroundNeuron(x=pg.x, target=pg.target, w=pg.w, b=pg.b, activation=activation)
     root = neuron.graph()
     nodes = topological_order(root)
     names = node_names(root)
@@ -114,7 +111,7 @@ def _activation_node(nodes: list[Value]) -> Value:
 
 
 def _wide_boxes(names: dict[Value, str]) -> Any:
-    return lambda v: BoxText(names[v], _WIDEST, _WIDEST, "data and grad at the settings above")
+    return lambda v: BoxText(names[v], WIDEST_NUMBER, WIDEST_NUMBER, "data and grad at the settings above")
 
 
 def _inline(svg: str, prefix: str) -> str:
@@ -124,7 +121,7 @@ def _inline(svg: str, prefix: str) -> str:
 
 
 def _page(drawings: str, data: dict[str, Any]) -> str:
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    payload = script_json(data)
     page = page_asset("playground.html")
     # Plain replacement, each key once: the CSS and the script hold braces and dollars of their own.
     for key, value in (

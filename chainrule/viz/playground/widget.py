@@ -1,4 +1,4 @@
-"""The neuron playground in Jupyter: the ipywidgets box that drives a `NeuronPlayground`
+"""The neuron playground in Jupyter: the ipywidgets box that drives a `PlaygroundNeuron`
 (what `NeuronPlayground.widget()` returns), and the HTML it shows.
 
 The maths is the playground's (`chainrule.viz.playground`); this module only shows it:
@@ -6,7 +6,7 @@ the neuron drawn by `draw_dot` with its live numbers, the three factors of dL/dw
 their product, the loss against w with its tangent, and the loss history. Ops,
 derivatives and numbers are written with `chainrule.notation`.
 
-    >>> pg = NeuronPlayground()
+    >>> pg = PlaygroundNeuron()
     >>> "dz/dw" in factors_html(pg)
     True
 """
@@ -17,9 +17,9 @@ import html
 import math
 from typing import Any
 
-from ..notation import derivative, format_number
-from .graph import draw_dot, render_svg
-from .playground import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, NeuronPlayground
+from ...notation import derivative, format_number
+from ..graph import draw_dot, render_svg
+from .neuron import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, PlaygroundNeuron
 
 __all__ = ["curve_svg", "drawing_html", "factors_html", "history_html", "panel_html", "playground_widget"]
 
@@ -31,7 +31,7 @@ _PLOT = 'width="380" height="230" viewBox="0 0 380 230" style="border:1px solid 
 _LEFT, _RIGHT, _TOP, _BOTTOM = 46, 370, 12, 200  # the plots' inner box, in SVG units
 
 
-def factors_html(pg: NeuronPlayground) -> str:
+def factors_html(pg: PlaygroundNeuron) -> str:
     """dL/dw as the product of its three local derivatives, each a large number under its
     formula; then da/dz against its ceiling (a(1 - a) <= 0.25), any warning, and both chains."""
     n = format_number
@@ -69,14 +69,14 @@ def factors_html(pg: NeuronPlayground) -> str:
     return f"<div>{''.join(parts)}</div>{meter}{note}{chains}"
 
 
-def drawing_html(pg: NeuronPlayground) -> str:
+def drawing_html(pg: PlaygroundNeuron) -> str:
     """The neuron's graph as `draw_dot` draws it (data and grad in each box, the local
     derivative on each arrow), at the current settings, as inline SVG."""
     svg = render_svg(draw_dot(pg.graph()))
     return svg[svg.index("<svg") :]
 
 
-def panel_html(pg: NeuronPlayground) -> str:
+def panel_html(pg: PlaygroundNeuron) -> str:
     """The factors (`factors_html`) over the drawing (`drawing_html`)."""
     return factors_html(pg) + drawing_html(pg)
 
@@ -107,7 +107,7 @@ def _axes(u: tuple[float, float], v: tuple[float, float], xlabel: str) -> str:
     )
 
 
-def curve_svg(pg: NeuronPlayground, span: tuple[float, float] = (-4.0, 4.0)) -> str:
+def curve_svg(pg: PlaygroundNeuron, span: tuple[float, float] = (-4.0, 4.0)) -> str:
     """The loss against w over `span` (b and the rest fixed), the current point, and the
     tangent there, whose slope is dL/dw (`grad_w`): the gradient seen as a slope."""
     lo, hi = min(span[0], pg.w), max(span[1], pg.w)
@@ -129,7 +129,7 @@ def curve_svg(pg: NeuronPlayground, span: tuple[float, float] = (-4.0, 4.0)) -> 
     )
 
 
-def history_html(pg: NeuronPlayground) -> str:
+def history_html(pg: PlaygroundNeuron) -> str:
     """Every loss since the start as a line, a dashed mark where a setting was moved by hand
     (the history goes on), and the counts and last few losses in words."""
     losses, moves = pg.history, pg.moves
@@ -155,7 +155,7 @@ def history_html(pg: NeuronPlayground) -> str:
     return f"{svg}<div>{html.escape(words)}</div>"
 
 
-def playground_widget(pg: NeuronPlayground) -> Any:
+def playground_widget(pg: PlaygroundNeuron) -> Any:
     """An ipywidgets box driving `pg` (see `NeuronPlayground.widget`): sliders for w, b, x, the
     target and the learning rate, the activation, "descent step" and "10 steps" buttons, and
     the factors, the drawing, the loss against w and the loss history, redrawn on each change."""
@@ -164,18 +164,18 @@ def playground_widget(pg: NeuronPlayground) -> Any:
     except ImportError as exc:
         raise ImportError("NeuronPlayground.show needs ipywidgets: pip install 'chainrule[notebooks]'") from exc
 
-    def slider(name: str, value: float, low: float, high: float, description: str) -> Any:
+    def slider(value: float, low: float, high: float, description: str) -> Any:
         low, high = min(low, math.floor(value)), max(high, math.ceil(value))
         return widgets.FloatSlider(
             value=value, min=low, max=high, step=0.01, description=description, readout_format=".4g"
         )
 
     sliders = {
-        "w": slider("w", pg.w, -4.0, 4.0, "w"),
-        "b": slider("b", pg.b, -4.0, 4.0, "b"),
-        "x": slider("x", pg.x, -3.0, 3.0, "x"),
-        "target": slider("target", pg.target, -2.0, 2.0, "target y"),
-        "lr": slider("lr", pg.lr, 0.01, 2.0, "learning rate"),
+        "w": slider(pg.w, -4.0, 4.0, "w"),
+        "b": slider(pg.b, -4.0, 4.0, "b"),
+        "x": slider(pg.x, -3.0, 3.0, "x"),
+        "target": slider(pg.target, -2.0, 2.0, "target y"),
+        "lr": slider(pg.lr, 0.01, 2.0, "learning rate"),
     }
     activation = widgets.Dropdown(options=PLAYGROUND_ACTIVATIONS, value=pg.activation, description="activation")
     step = widgets.Button(description="descent step", tooltip="w ← w - lr·dL/dw, b ← b - lr·dL/db")
