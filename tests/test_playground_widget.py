@@ -18,7 +18,7 @@ from chainrule.engine import topological_order
 from chainrule.notation import format_number
 from chainrule.viz import NeuronPlayground
 from chainrule.viz.playground import PLAYGROUND_ACTIVATIONS
-from chainrule.viz.playground_widget import PlaygroundWidget
+from chainrule.viz.playground.widget import PlaygroundWidget
 from tests.browser import chromium
 from tests.reference import needs_torch, torch
 
@@ -159,7 +159,7 @@ def test_refused_settings_raise_the_playgrounds_error_and_change_nothing():
         widget.w = math.nan
     with pytest.raises(ValueError, match=r"PlaygroundWidget\.step: count must be a positive int"):
         widget.step(0)
-    with pytest.raises(TypeError, match="playground must be a NeuronPlayground"):
+    with pytest.raises(TypeError, match="playground must be a NeuronPlayground or PlaygroundNeuron, got str"):
         PlaygroundWidget("sigmoid")
     assert (widget.lr, widget.activation, widget.w) == (0.5, "sigmoid", 0.5)
     assert widget.state == before and pg.history == [pg.loss] and pg.moves == []
@@ -171,7 +171,7 @@ def test_show_returns_the_anywidget_and_its_files_ship_in_the_package():
     package = Path(sys.modules["chainrule"].__file__).parent
     for key, name in (("_esm", "playground_view.js"), ("_css", "playground.css")):
         text = getattr(widget, key)  # what anywidget sends: the package file's text
-        assert text == (package / "viz" / "assets" / name).read_text(encoding="utf-8")
+        assert text == (package / "viz" / "pages" / "assets" / name).read_text(encoding="utf-8")
         assert re.search(r"https?:|\bimport\b\s*[\"'(]|//[a-z]|@import", text, re.IGNORECASE) is None  # fetches nothing
     assert len(re.findall(r'id="sigmoid-v\d+"', widget.drawings)) == len(topological_order(widget.playground.graph()))
     # One front end: the offline page draws with the widget's very module and styles.
@@ -181,7 +181,7 @@ def test_show_returns_the_anywidget_and_its_files_ship_in_the_package():
 
 def test_show_without_anywidget_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "anywidget", None)  # makes `import anywidget` fail
-    monkeypatch.delitem(sys.modules, "chainrule.viz.playground_widget")
+    monkeypatch.delitem(sys.modules, "chainrule.viz.playground.widget")
     with pytest.raises(ImportError, match=r"pip install 'chainrule\[notebooks\]'"):
         NeuronPlayground().show()
 

@@ -15,7 +15,7 @@ for a power with a number exponent, `xʸ` for a Value exponent and `Σ w·x + b`
 for a neuron's weighted sum (`engine.linear`); see `op_symbol`.
 
 This module decides what is drawn and where (the walk over the graph, the boxes of
-Modules); `chainrule.viz.style` decides how each part looks.
+Modules); `chainrule.viz.graph.style` decides how each part looks.
 
 The graphviz Python package is imported only when a drawing is made, and the
 Graphviz `dot` program only when one is rendered, so `import chainrule.viz`
@@ -31,15 +31,15 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..engine import Value, topological_order
-from ..engine.checks import positive_int_or_none
-from ..nn import Module
-from ..nodechecking import NodeFailure
-from ..notation import format_number, op_symbol
-from .jupyter import digraph_class
+from ...engine import Value, topological_order
+from ...engine.checks import positive_int_or_none
+from ...nn import Module
+from ...nodechecking import NodeFailure
+from ...notation import format_number, op_symbol
 from .marks import NOT_RUN_NOTE, Marks, backward_has_run
 from .modules import module_info, owned_parameters
-from .options import check_size, highlight_targets
+from .options import check_rankdir, check_size, highlight_targets
+from .render import digraph_class, render_svg, require_graphviz
 from .style import (
     BoxText,
     cluster_attrs,
@@ -61,39 +61,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_NODES",
-    "RANKDIRS",
     "BoxText",
-    "GraphvizNotFound",
     "draw_dot",
     "draw_graph",
     "format_number",
     "op_symbol",
     "own_numbers",
-    "render_svg",
     "save_svg",
 ]
-
-# The directions `draw_dot` accepts: left to right, top to bottom, and their reverses.
-RANKDIRS = ("LR", "TB", "RL", "BT")
 
 # The most nodes `draw_dot` draws unless told otherwise: `dot` lays out a chain of 500 in about
 # a second, of 2,000 in half a minute and of 10,000 in minutes, and no reader follows so many boxes.
 MAX_NODES = 500
-
-_INSTALL_PACKAGE = "draw_dot needs the graphviz Python package: pip install 'chainrule[viz]'"
-
-_INSTALL_DOT = """\
-chainrule could not find the Graphviz `dot` program, which renders its drawings.
-Install Graphviz, then try again:
-  Debian/Ubuntu:  sudo apt-get install graphviz
-  macOS:          brew install graphviz
-  Windows:        winget install graphviz, or the installer from https://graphviz.org/download/
-  other:          https://graphviz.org/download/
-(pip install graphviz installs only the Python side; the `dot` program must be on PATH.)"""
-
-
-class GraphvizNotFound(RuntimeError):  # noqa: N818 - reads as the situation, like FileNotFoundError
-    """The Graphviz `dot` program is not on PATH; the message says how to install it."""
 
 
 def draw_dot(
@@ -141,8 +120,7 @@ def draw_dot(
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"draw_dot: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")
+    check_rankdir(rankdir, "draw_dot")
     check_size(root, positive_int_or_none(max_nodes, "draw_dot", "max_nodes"))
     return draw_graph(
         root,
@@ -189,21 +167,6 @@ def draw_graph(
     return drawing.draw()
 
 
-def render_svg(graph: graphviz.Digraph) -> str:
-    """Render a Digraph (from `draw_dot`) to SVG text with the Graphviz `dot` program.
-
-    Raises `GraphvizNotFound`, saying how to install Graphviz, when `dot` is missing.
-    """
-    _require_graphviz()
-    import graphviz as gv
-
-    try:
-        svg: str = graph.pipe(format="svg", encoding="utf-8")
-    except gv.ExecutableNotFound as exc:
-        raise GraphvizNotFound(_INSTALL_DOT) from exc
-    return svg
-
-
 def save_svg(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
     """Draw the graph ending at `root` (`draw_dot` options) and write it to `path` as SVG.
 
@@ -240,7 +203,7 @@ class _Drawing:
         show_local: bool,
         color_grads: bool,
     ) -> None:
-        _require_graphviz()
+        require_graphviz()
         import graphviz as gv  # here, not at the top: importing chainrule.viz needs no graphviz
 
         self.new_graph, self.nohtml = digraph_class(), gv.nohtml  # shown in Jupyter, or GraphvizNotFound
@@ -348,14 +311,6 @@ class _Drawing:
 
 
 # -- what the graph holds ----------------------------------------------------------
-
-
-def _require_graphviz() -> None:
-    """Import the graphviz package (then cached), or say which extra installs it."""
-    try:
-        import graphviz  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(_INSTALL_PACKAGE) from exc
 
 
 def _on_path(nodes: list[Value], targets: Sequence[Value]) -> dict[Value, bool]:

@@ -3,7 +3,7 @@
 // history, drawn from a state that holds every number already computed. It formats and
 // draws; it computes no derivative. The page's script (playground.js, appended to this
 // file in the page) computes the state in the browser; the widget's state comes from the
-// engine in the kernel (chainrule.viz.playground_widget).
+// engine in the kernel (chainrule.viz.playground.widget).
 //
 // A state: settings {w, b, x, target, lr, activation}; ranges {w: [lo, hi], ...} for the
 // sliders; z, a, loss, dloss_da, da_dz, da_dz_max, dz_dw, grad_w; slope (da/dz's formula);

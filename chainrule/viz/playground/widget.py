@@ -1,18 +1,18 @@
 """The neuron playground in a notebook: `PlaygroundWidget`, the anywidget that
 `NeuronPlayground.widget()` returns and `.show()` displays.
 
-The maths is the playground's (`chainrule.viz.playground`), and every number the widget
+The maths is the neuron's (`neuron`: `PlaygroundNeuron`), and every number the widget
 shows comes from its engine graph: `playground_state` reads them into one dict (the
 settings, the forward values, the local derivatives, the gradients, each node's data,
 grad and local derivatives, the loss against w with its tangent, the loss history), sent
 to the front end as the trait `state`. The front end is the page's
-(`viz/assets/playground_view.js` and `playground.css`, package files: nothing is
-fetched); it formats and draws the state and derives nothing. Its sliders and menu set
-the traits `w`, `b`, `x`, `target`, `lr` and `activation`, and its buttons add to
-`steps`, the count of descent steps asked for; each change reaches the playground,
-which computes the next state.
+(`viz/pages/assets/playground_view.js` and `playground.css`, package files: nothing is
+fetched), and so is the neuron's drawing (`drawing.neuron_drawings`); it formats and
+draws the state and derives nothing. Its sliders and menu set the traits `w`, `b`, `x`,
+`target`, `lr` and `activation`, and its buttons add to `steps`, the count of descent
+steps asked for; each change reaches the playground, which computes the next state.
 
-    >>> pg = NeuronPlayground()
+    >>> pg = PlaygroundNeuron()
     >>> state = playground_state(pg)
     >>> round(state["grad_w"], 4), state["chains"][0]["terms"][1][:2]
     (-0.2115, ['a', 'z'])
@@ -23,10 +23,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..engine import topological_order
-from .pages import asset_path
-from .playground import SLIDER_RANGES, SLOPE_FORMULAS, NeuronPlayground
-from .playground_page import neuron_drawings
+from ...engine import topological_order
+from ..pages import asset_path
+from .drawing import neuron_drawings
+from .neuron import SLIDER_RANGES, SLOPE_FORMULAS, PlaygroundNeuron
 
 try:
     import anywidget
@@ -42,7 +42,7 @@ CURVE_POINTS = 161
 _SETTINGS = ("w", "b", "x", "target", "lr", "activation")
 
 
-def playground_state(pg: NeuronPlayground, ranges: dict[str, tuple[float, float]] | None = None) -> dict[str, Any]:
+def playground_state(pg: PlaygroundNeuron, ranges: dict[str, tuple[float, float]] | None = None) -> dict[str, Any]:
     """Everything the playground's front end shows for `pg`, every number read from its graph.
 
     `ranges` are the sliders' (`SLIDER_RANGES` when None); the loss against w is sampled
@@ -92,7 +92,7 @@ def playground_state(pg: NeuronPlayground, ranges: dict[str, tuple[float, float]
     }
 
 
-def _chain(pg: NeuronPlayground, parameter: str) -> dict[str, Any]:
+def _chain(pg: PlaygroundNeuron, parameter: str) -> dict[str, Any]:
     """The one path of `pg.explain(parameter)`, as its text writes it: names and numbers."""
     explanation = pg.explain(parameter)
     (path,) = explanation.paths  # the neuron has one path from L to w, and one to b
@@ -106,7 +106,8 @@ def _chain(pg: NeuronPlayground, parameter: str) -> dict[str, Any]:
 
 
 class PlaygroundWidget(anywidget.AnyWidget):
-    """The playground of `playground` as a notebook widget: sliders for w, b, x, the target and
+    """The neuron `playground` (a `PlaygroundNeuron`, or the `NeuronPlayground` whose `widget()`
+    made it) as a notebook widget: sliders for w, b, x, the target and
     the learning rate, the activation, "descent step" and "10 steps", the three factors of
     dL/dw and their product, the neuron's drawing with its numbers, the loss against w with
     its tangent and the loss history.
@@ -116,7 +117,7 @@ class PlaygroundWidget(anywidget.AnyWidget):
     steps (`.step(n)` does). `state` is what the front end draws (`playground_state`).
     A refused setting raises the playground's own error and changes nothing.
 
-        >>> widget = PlaygroundWidget(NeuronPlayground())   # doctest: +SKIP
+        >>> widget = PlaygroundWidget(PlaygroundNeuron())   # doctest: +SKIP
         >>> widget.w = 1.0                                   # doctest: +SKIP
     """
 
@@ -133,9 +134,12 @@ class PlaygroundWidget(anywidget.AnyWidget):
     state = traitlets.Dict().tag(sync=True)
     drawings = traitlets.Unicode().tag(sync=True)
 
-    def __init__(self, playground: NeuronPlayground) -> None:
-        if not isinstance(playground, NeuronPlayground):
-            raise TypeError(f"PlaygroundWidget: playground must be a NeuronPlayground, got {type(playground).__name__}")
+    def __init__(self, playground: PlaygroundNeuron) -> None:
+        if not isinstance(playground, PlaygroundNeuron):
+            raise TypeError(
+                f"PlaygroundWidget: playground must be a NeuronPlayground or PlaygroundNeuron, "
+                f"got {type(playground).__name__}"
+            )
         self.playground = playground
         self._ranges = dict(SLIDER_RANGES)
         self._echoing = True  # the traits take the playground's settings: no move
@@ -154,7 +158,7 @@ class PlaygroundWidget(anywidget.AnyWidget):
     @traitlets.validate(*_SETTINGS)
     def _check(self, proposal: Any) -> Any:
         # A probe playground checks the value with the playground's own words, before anything moves.
-        NeuronPlayground(**{proposal["trait"].name: proposal["value"]})
+        PlaygroundNeuron(**{proposal["trait"].name: proposal["value"]})
         return proposal["value"]
 
     @traitlets.observe(*_SETTINGS)
