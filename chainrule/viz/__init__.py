@@ -11,8 +11,9 @@ numbers to frames to a page or a drawing:
 - `stepper`: `Stepper` and `save_stepper`, forward and backward node by node.
 - `network`: `draw_network`, an MLP drawn neuron by neuron, and `NetworkStepper` and
   `save_network_stepper`, a page that trains it step by step.
-- `playground`: `NeuronPlayground`, one neuron's maths with its ipywidgets box, and
-  `PlaygroundPage`/`save_playground`, the same neuron as a page that needs no Python.
+- `playground`: `NeuronPlayground`, one neuron's maths with its anywidget (`PlaygroundWidget`,
+  fed the engine's numbers), and `PlaygroundPage`/`save_playground`, the same neuron as a
+  page that needs no Python, drawn by the same front end (`pages/assets/playground_view.js`).
 - `backward_steps` is the engine's (`chainrule.engine`), re-exported from here, where it first
   lived and where the README shows it.
 

@@ -14,7 +14,17 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-__all__ = ["WIDEST_NUMBER", "Page", "inline_svg", "page_asset", "script_json", "svg_height_px", "text_width", "widest"]
+__all__ = [
+    "WIDEST_NUMBER",
+    "Page",
+    "asset_path",
+    "inline_svg",
+    "page_asset",
+    "script_json",
+    "svg_height_px",
+    "text_width",
+    "widest",
+]
 
 # The widest number `format_number` writes (a sign, 4 digits, a point and an exponent): what a
 # box is laid out for when the page may write any number in it.
@@ -25,6 +35,12 @@ WIDEST_NUMBER = "-8.888e-88"
 def page_asset(name: str) -> str:
     """The text of one of the page's files, shipped with the package in viz/pages/assets."""
     return (files("chainrule.viz.pages") / "assets" / name).read_text(encoding="utf-8")
+
+
+def asset_path(name: str) -> Path:
+    """The path of one of the files in viz/pages/assets, for a widget's `_esm` and `_css`,
+    which anywidget reads from a path (and, in development, reloads when the file changes)."""
+    return Path(str(files("chainrule.viz.pages") / "assets" / name))
 
 
 def inline_svg(svg: str) -> str:

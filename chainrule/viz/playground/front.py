@@ -1,5 +1,5 @@
 """`NeuronPlayground`: the playground's neuron (`PlaygroundNeuron`, its maths) with its two
-front ends, the ipywidgets box in Jupyter (`widget`, `show`) and the offline page (`page`).
+front ends, the anywidget in a notebook (`widget`, `show`) and the offline page (`page`).
 
 The front ends read the neuron; it knows nothing of them, so the data goes one way:
 the engine's numbers -> the neuron -> a widget or a page.
@@ -10,11 +10,13 @@ the engine's numbers -> the neuron -> a widget or a page.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .neuron import PlaygroundNeuron
 from .page import PlaygroundPage
-from .widget import playground_widget
+
+if TYPE_CHECKING:
+    from .widget import PlaygroundWidget
 
 __all__ = ["NeuronPlayground"]
 
@@ -28,7 +30,7 @@ class NeuronPlayground(PlaygroundNeuron):
     `step()` applies gradient descent; `history` lists every loss since the start,
     and `moves` the indices in it where a setting was changed by hand (a move is
     marked, the history goes on). `warning` says when the gradient cannot get through:
-    a saturated sigmoid or tanh (`vanishing`) or a dead ReLU (`dead`). In Jupyter,
+    a saturated sigmoid or tanh (`vanishing`) or a dead ReLU (`dead`). In a notebook,
     `show()` draws it with its controls; `page()` is the same neuron as an offline page.
 
         >>> pg = NeuronPlayground(activation="tanh")
@@ -37,14 +39,20 @@ class NeuronPlayground(PlaygroundNeuron):
         (True, [1])
     """
 
-    def widget(self) -> Any:
-        """The playground as an ipywidgets box: the neuron's drawing with its numbers, sliders
-        for w, b, x, the target and the learning rate, the activation, "descent step" and
-        "10 steps" buttons, the loss against w with its tangent, and the loss history.
+    def widget(self) -> PlaygroundWidget:
+        """The playground as a notebook widget (`chainrule.viz.playground.widget.PlaygroundWidget`,
+        an anywidget): the neuron's drawing with its numbers, sliders for w, b, x, the target
+        and the learning rate, the activation, "descent step" and "10 steps" buttons, the
+        loss against w with its tangent, and the loss history. Each control moves this
+        playground, and every number shown is read from its graph.
 
-        Needs ipywidgets (the `notebooks` extra) and Graphviz's `dot` for the drawing.
+        Needs anywidget (the `notebooks` extra) and Graphviz's `dot` for the drawing.
         """
-        return playground_widget(self)
+        # Imported when called: the widget's module needs anywidget, an optional extra that
+        # importing chainrule.viz must not need. The import goes down a layer, so makes no circle.
+        from .widget import PlaygroundWidget
+
+        return PlaygroundWidget(self)
 
     def page(self) -> PlaygroundPage:
         """The playground page (`chainrule.viz.save_playground`) starting at these settings: in
@@ -53,7 +61,7 @@ class NeuronPlayground(PlaygroundNeuron):
         return PlaygroundPage(x=self.x, target=self.target, w=self.w, b=self.b, activation=self.activation, lr=self.lr)
 
     def show(self) -> None:
-        """Display the playground in Jupyter (see `widget`)."""
+        """Display the playground in a notebook (see `widget`)."""
         box = self.widget()
         from IPython.display import display
 

@@ -11,9 +11,9 @@ reads the local derivatives from the nodes.
     >>> pg.step() < pg.history[0]        # w <- w - lr * dL/dw, and b likewise
     True
 
-This module is the neuron's maths, `PlaygroundNeuron`; the playground's front ends read it
-and never write back: `widget` (its ipywidgets box in Jupyter) and `page` (the same neuron
-as a page that needs no Python). `NeuronPlayground` (`front`) is the neuron with both.
+This module is the neuron's maths, `PlaygroundNeuron`; the playground's front ends import
+it and it imports neither: `widget` (its anywidget in a notebook) and `page` (the same
+neuron as a page that needs no Python). `NeuronPlayground` (`front`) is the neuron with both.
 """
 
 from __future__ import annotations
@@ -24,11 +24,15 @@ from ...engine import Value, linear
 from ...engine.checks import finite_real, one_of, positive_int
 from ...explanation import Explanation, explain
 
-__all__ = ["PLAYGROUND_ACTIVATIONS", "SLOPE_FORMULAS", "WARNINGS", "PlaygroundNeuron"]
+__all__ = ["PLAYGROUND_ACTIVATIONS", "SLIDER_RANGES", "SLOPE_FORMULAS", "WARNINGS", "PlaygroundNeuron"]
 
 # The activations the playground offers, in its menu's order: those of `chainrule.nn.ACTIVATIONS`
 # but leaky_relu, whose slope would need a slider of its own.
 PLAYGROUND_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+
+SLIDER_RANGES = {"w": (-4.0, 4.0), "b": (-4.0, 4.0), "x": (-3.0, 3.0), "target": (-2.0, 2.0), "lr": (0.01, 2.0)}
+"""Each slider's starting range, on the page and in the widget; a slider widens to hold a
+value set beyond it (by a descent step or by code)."""
 
 SLOPE_FORMULAS = {"sigmoid": "a(1 - a)", "tanh": "1 - a²", "relu": "1 if z > 0, else 0", "linear": "1"}
 """da/dz of each activation written in a and z; its number always comes from the graph."""
