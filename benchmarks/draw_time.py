@@ -36,7 +36,7 @@ from chainrule.engine import topological_order
 from chainrule.nn import MLP
 from chainrule.optim import SGD
 from chainrule.viz import graphviz_backend, save_network_stepper, save_stepper, save_svg
-from chainrule.viz.render import render_svg
+from chainrule.viz.graph import render_svg
 
 
 @contextlib.contextmanager

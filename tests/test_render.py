@@ -19,7 +19,7 @@ import chainrule.viz.graph
 from chainrule import Value, draw_dot
 from chainrule.nn import MLP
 from chainrule.viz import GraphvizNotFound, draw_network, graphviz_backend, save_svg
-from chainrule.viz.render import render_svg
+from chainrule.viz.graph import render_svg
 from tests import reference
 
 graphviz = pytest.importorskip("graphviz")
@@ -123,8 +123,7 @@ from chainrule.nn import MLP
 from chainrule.optim import SGD
 from chainrule.viz import (NeuronPlayground, draw_dot, draw_network, graphviz_backend, save_network_stepper,
                            save_playground, save_stepper, save_svg)
-from chainrule.viz.playground_widget import drawing_html
-from chainrule.viz.render import render_svg
+from chainrule.viz.graph import render_svg
 from tests import reference
 
 assert shutil.which("dot") is None, "dot is on PATH"
@@ -142,7 +141,9 @@ X, y = make_moons(n=20, noise=0.1, seed=0)
 save_network_stepper(model, X, y, out / "network.html", loss="hinge_loss",
                      optimizer=SGD(model.parameters(), lr=0.1), steps=2)
 save_playground(out / "playground.html")
-(out / "widget.html").write_text(drawing_html(NeuronPlayground()), encoding="utf-8")
+widget = NeuronPlayground().widget()  # the anywidget: its drawings are rendered when it is made
+widget.step(3)
+(out / "widget.html").write_text(widget.drawings, encoding="utf-8")
 sys.exit(main(["demo", "--out", str(out / "demo"), "--steps", "2", "--quiet"]))
 """
 
@@ -170,6 +171,10 @@ def test_every_drawing_and_page_renders_with_no_dot_on_path(tmp_path):
     for page in ("stepper.html", "network.html", "playground.html", "widget.html"):
         text = (tmp_path / page).read_text(encoding="utf-8")
         assert text.count("<svg") >= 1 and 'class="node"' in text, page
+    widget = (tmp_path / "widget.html").read_text(encoding="utf-8")
+    assert widget.count("<svg") == 4  # one drawing per activation, as the widget's menu offers them
+    for activation in ("sigmoid", "tanh", "relu", "linear"):
+        assert f'data-activation="{activation}"' in widget
     demo = sorted(p.name for p in (tmp_path / "demo").iterdir())
     assert demo == ["boundary.png", "graph.svg", "loss.png", "network.html", "playground.html", "stepper.html"]
     assert run.stdout.splitlines()[1:] == [

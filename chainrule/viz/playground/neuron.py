@@ -5,33 +5,34 @@ the target y (the cost C = (a - y)² of the seed texts). Every number comes from
 the engine: the playground builds the graph with Values, runs `backward`, and
 reads the local derivatives from the nodes.
 
-    >>> pg = NeuronPlayground()          # x = 2, target 1, w = 0.5, b = 0, sigmoid
+    >>> pg = PlaygroundNeuron()          # x = 2, target 1, w = 0.5, b = 0, sigmoid
     >>> round(pg.a, 4), round(pg.da_dz, 4), round(pg.grad_w, 4)
     (0.7311, 0.1966, -0.2115)
     >>> pg.step() < pg.history[0]        # w <- w - lr * dL/dw, and b likewise
     True
 
-In Jupyter, `pg.show()` draws it with its controls (`chainrule.viz.playground_widget`
-builds that); `chainrule.viz.save_playground` writes the same neuron as a page that
-needs no Python. This module is the neuron's maths.
+This module is the neuron's maths, `PlaygroundNeuron`; the playground's front ends import
+it and it imports neither: `widget` (its anywidget in a notebook) and `page` (the same
+neuron as a page that needs no Python). `NeuronPlayground` (`front`) is the neuron with both.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import NamedTuple
 
-from ..engine import Value, linear
-from ..engine.checks import finite_real, one_of, positive_int
-from ..explanation import Explanation, explain
+from ...engine import Value, linear
+from ...engine.checks import finite_real, one_of, positive_int
+from ...explanation import Explanation, explain
 
-if TYPE_CHECKING:
-    from .playground_page import PlaygroundPage
-
-__all__ = ["PLAYGROUND_ACTIVATIONS", "SLOPE_FORMULAS", "WARNINGS", "NeuronPlayground"]
+__all__ = ["PLAYGROUND_ACTIVATIONS", "SLIDER_RANGES", "SLOPE_FORMULAS", "WARNINGS", "PlaygroundNeuron"]
 
 # The activations the playground offers, in its menu's order: those of `chainrule.nn.ACTIVATIONS`
 # but leaky_relu, whose slope would need a slider of its own.
 PLAYGROUND_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+
+SLIDER_RANGES = {"w": (-4.0, 4.0), "b": (-4.0, 4.0), "x": (-3.0, 3.0), "target": (-2.0, 2.0), "lr": (0.01, 2.0)}
+"""Each slider's starting range, on the page and in the widget; a slider widens to hold a
+value set beyond it (by a descent step or by code)."""
 
 SLOPE_FORMULAS = {"sigmoid": "a(1 - a)", "tanh": "1 - a²", "relu": "1 if z > 0, else 0", "linear": "1"}
 """da/dz of each activation written in a and z; its number always comes from the graph."""
@@ -46,7 +47,7 @@ WARNINGS = {
         "barely gets through while the loss is still large. This is where vanishing gradients begin."
     ),
 }
-"""What `NeuronPlayground.warning` says, and the playground page too: {factor}, {small} and
+"""What `PlaygroundNeuron.warning` says, and the playground page too: {factor}, {small} and
 {activation} are filled in."""
 
 # The largest da/dz each activation allows: a(1 - a) never exceeds 1/4.
@@ -63,7 +64,7 @@ class _Graph(NamedTuple):
     loss: Value
 
 
-class NeuronPlayground:
+class PlaygroundNeuron:
     """A single neuron a = f(w·x + b) with loss L = (a - target)², to explore by hand.
 
     Forward values: `z`, `a`, `loss`. Local derivatives, read from the graph:
@@ -74,7 +75,7 @@ class NeuronPlayground:
     marked, the history goes on). `warning` says when the gradient cannot get through:
     a saturated sigmoid or tanh (`vanishing`) or a dead ReLU (`dead`).
 
-        >>> pg = NeuronPlayground(activation="tanh")
+        >>> pg = PlaygroundNeuron(activation="tanh")
         >>> pg.w = -2.0                  # slide w: z = -4, tanh is flat there, far from the target
         >>> pg.vanishing, pg.moves
         (True, [1])
@@ -291,40 +292,9 @@ class NeuronPlayground:
 
     def __repr__(self) -> str:
         return (
-            f"NeuronPlayground(x={self._x!r}, target={self._target!r}, w={self._w!r}, b={self._b!r}, "
+            f"{type(self).__name__}(x={self._x!r}, target={self._target!r}, w={self._w!r}, b={self._b!r}, "
             f"activation={self._activation!r}, lr={self._lr!r})"
         )
-
-    # -- in Jupyter ------------------------------------------------------------------
-
-    def widget(self) -> Any:
-        """The playground as an ipywidgets box: the neuron's drawing with its numbers, sliders
-        for w, b, x, the target and the learning rate, the activation, "descent step" and
-        "10 steps" buttons, the loss against w with its tangent, and the loss history.
-
-        Needs ipywidgets (the `notebooks` extra) and Graphviz for the drawing.
-        """
-        # Imported here: the widget is built on this class, not this class on the widget.
-        from .playground_widget import playground_widget
-
-        return playground_widget(self)
-
-    def page(self) -> PlaygroundPage:
-        """The playground page (`chainrule.viz.save_playground`) starting at these settings: in
-        Jupyter it shows inline and keeps working with no kernel (on GitHub, in nbviewer, in an
-        exported notebook); `.save(path)` writes it."""
-        from .playground_page import PlaygroundPage  # it is built on this class
-
-        return PlaygroundPage(
-            x=self._x, target=self._target, w=self._w, b=self._b, activation=self._activation, lr=self._lr
-        )
-
-    def show(self) -> None:
-        """Display the playground in Jupyter (see `widget`)."""
-        box = self.widget()
-        from IPython.display import display
-
-        display(box)  # type: ignore[no-untyped-call]
 
 
 def _build(x_: float, target: float, w_: float, b_: float, activation: str) -> _Graph:

@@ -16,9 +16,9 @@ import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from ..engine import Value
-from ..nn import Module
-from ..notation import format_number, op_symbol
+from ...engine import Value
+from ...nn import Module
+from ...notation import format_number, op_symbol
 
 __all__ = [
     "KINDS",

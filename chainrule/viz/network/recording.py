@@ -1,8 +1,9 @@
-"""What the network stepper shows, recorded from real training steps: `record_run` trains a
-copy of a model step by step and keeps, for each step, every number the page will show
-(as text), read from the engine: `layer_terms` for z, a, δ and the gradients, the
-parameters before and after `optimizer.step()`, the loss, and for 2-D inputs the model's
-predictions over a grid (the decision boundary). The page computes nothing.
+"""What the network stepper shows, recorded from real training steps: `record_training` checks the
+model, data, loss and optimizer, trains copies of the model and optimizer step by step
+(`record_run`) and keeps, for each step, every number the page will show (as text), read
+from the engine: `layer_terms` for z, a, δ and the gradients, the parameters before and
+after `optimizer.step()`, the loss, and for 2-D inputs the model's predictions over a grid
+(the decision boundary). The page computes nothing, and the model goes no further than here.
 """
 
 from __future__ import annotations
@@ -12,14 +13,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import Value, no_grad
-from ..engine.checks import is_sequence, positive_int
-from ..nn import Layer, LayerTerms, Module, layer_terms
-from ..nn import resolve_loss as nn_resolve_loss
-from ..notation import factor, format_number
-from ..optim import Optimizer
+from ...engine import Value, no_grad
+from ...engine.checks import instance_of, is_index, is_sequence, positive_int
+from ...nn import Layer, LayerTerms, Module, layer_terms, resolve_loss
+from ...notation import factor, format_number
+from ...optim import Optimizer
+from .layers import model_layers
 
-__all__ = ["GRID", "StepRecord", "record_run", "resolve_loss"]
+__all__ = [
+    "GRID",
+    "Recording",
+    "StepRecord",
+    "check_samples",
+    "copy_training",
+    "grid_predictor",
+    "record_run",
+    "record_training",
+]
 
 GRID = 24  # the decision boundary's grid: GRID x GRID cells
 _TERMS_SHOWN = 3  # terms of a sum written out in an equation before "+ ..."
@@ -46,16 +56,54 @@ class StepRecord:
 LossFn = Callable[[list[list[Value]], Sequence[Any]], Value]
 
 
-def resolve_loss(loss: str | LossFn, y: Sequence[Any], width: int, where: str) -> tuple[LossFn, list[Any], str]:
-    """The loss as a function of the batch's outputs, `y` as its targets, and its name.
+@dataclass
+class Recording:
+    """A training run as the page shows it: the trained copy of the model and its Layers,
+    each step's record, the decision boundaries (before training, then after each step;
+    empty strings unless the inputs are 2-D) and the grid's bounds, the loss's name and
+    the sample whose values are shown (a non-negative index)."""
 
-    A name in `nn.LOSSES` ("mse_loss", "bce_with_logits", ...) maps the labels as `fit` does;
-    any other callable `loss(outputs, y) -> Value` takes `y` as it is.
-    """
-    fn, spec = nn_resolve_loss(loss, where)
-    if spec is None:
-        return fn, list(y), getattr(loss, "__name__", "loss")
-    return spec, spec.targets(y, width, where), spec.name
+    model: Module
+    layers: list[tuple[str, Layer]]
+    records: list[StepRecord]
+    boundaries: list[str]
+    bounds: tuple[float, float, float, float] | None
+    loss_name: str
+    sample: int
+
+
+def record_training(
+    model: Module,
+    X: Sequence[Sequence[float]],  # noqa: N803 - X, y: the usual names for samples and labels
+    y: Sequence[Any],
+    *,
+    loss: str | Callable[..., Any],
+    optimizer: Optimizer,
+    steps: int,
+    sample: int,
+    where: str = "NetworkStepper",
+) -> Recording:
+    """Check the arguments (errors name `where`), then train deep copies of `model` and
+    `optimizer` for `steps` full-batch steps, recording each (see `record_run`). `loss` is a
+    name in `chainrule.nn.LOSSES`, whose labels are mapped as `fit` maps them, or a callable
+    `loss(outputs, y)` taking `y` as it is. `model` and `optimizer` are left as they are."""
+    instance_of(model, Module, where, "model")
+    check_samples(X, y, model_layers(model, where)[0][1].nin, where)
+    if not is_index(sample):
+        raise TypeError(f"{where}: sample must be an int, got {type(sample).__name__} {sample!r}")
+    if not -len(X) <= sample < len(X):
+        raise IndexError(f"{where}: sample {sample} is out of range for {len(X)} samples")
+    trained, opt = copy_training(model, optimizer, where)
+    layers = model_layers(trained, where)
+    loss_fn, spec = resolve_loss(loss, where)
+    targets = list(y) if spec is None else spec.targets(y, layers[-1][1].nout, where)
+    loss_name = getattr(loss, "__name__", "loss") if spec is None else spec.name
+    predict, bounds = (
+        grid_predictor(X, 0.5 if loss_name == "mse_loss" else 0.0) if layers[0][1].nin == 2 else (None, None)
+    )
+    index = sample % len(X)
+    records, boundaries = record_run(trained, layers, opt, X, targets, loss_fn, steps, index, predict)
+    return Recording(trained, layers, records, boundaries, bounds, loss_name, index)
 
 
 def copy_training(model: Module, optimizer: Optimizer, where: str) -> tuple[Module, Optimizer]:

@@ -1,23 +1,46 @@
 """What the pages (the stepper, the network stepper, the playground) are made of: their
-files shipped in `viz/assets`, Graphviz's SVG as an HTML page holds it, and `Page`, what
+files shipped in `viz/pages/assets`, Graphviz's SVG as an HTML page holds it, and `Page`, what
 each of them is to its user: `.html`, `.save(path)`, and an inline view in Jupyter."""
 
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
-__all__ = ["Page", "inline_svg", "page_asset", "svg_height_px"]
+__all__ = [
+    "WIDEST_NUMBER",
+    "Page",
+    "asset_path",
+    "inline_svg",
+    "page_asset",
+    "script_json",
+    "svg_height_px",
+    "text_width",
+    "widest",
+]
+
+# The widest number `format_number` writes (a sign, 4 digits, a point and an exponent): what a
+# box is laid out for when the page may write any number in it.
+WIDEST_NUMBER = "-8.888e-88"
 
 
 @cache  # read once per process
 def page_asset(name: str) -> str:
-    """The text of one of the page's files, shipped with the package in viz/assets."""
-    return (files("chainrule.viz") / "assets" / name).read_text(encoding="utf-8")
+    """The text of one of the page's files, shipped with the package in viz/pages/assets."""
+    return (files("chainrule.viz.pages") / "assets" / name).read_text(encoding="utf-8")
+
+
+def asset_path(name: str) -> Path:
+    """The path of one of the files in viz/pages/assets, for a widget's `_esm` and `_css`,
+    which anywidget reads from a path (and, in development, reloads when the file changes)."""
+    return Path(str(files("chainrule.viz.pages") / "assets" / name))
 
 
 def inline_svg(svg: str) -> str:
@@ -32,6 +55,24 @@ def svg_height_px(svg: str) -> float:
     """The height in CSS pixels of the first drawing in `svg` (Graphviz gives points), or 400."""
     match = re.search(r'<svg[^>]*\bheight="([\d.]+)pt"', svg)
     return float(match.group(1)) * 4 / 3 if match else 400.0
+
+
+def script_json(data: Any) -> str:
+    """`data` as JSON a page's <script> can hold: compact, and "</" written "<\\/" (which JSON
+    allows), so no string in it can end the element early."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def text_width(text: str) -> float:
+    """A rough width in digits: signs and points are narrower than digits in the fonts used."""
+    return sum(0.5 if c in ".-+" else 1.0 for c in text)
+
+
+def widest(texts: Iterable[str]) -> str:
+    """The one of `texts` that takes the most room (`text_width`; the first, on ties). A page
+    that fills a drawing's boxes in later has Graphviz lay each out for the widest text it will
+    show, so that every later text fits without moving anything."""
+    return max(texts, key=text_width)
 
 
 class Page:

@@ -1,13 +1,16 @@
 """The neuron playground as one web page that needs no Python: `save_playground(path, **settings)`.
 
 The page holds the neuron's drawing for each of the four activations, made once by
-`draw_graph` (so with `draw_dot`'s notation: the same boxes, symbols and arrows), and
+`draw_graph` (`drawing.neuron_drawings`, which the widget shows too), and
 a script that evaluates the neuron as the engine does, node by node from the graph's
 structure: forward values, the local derivative on each arrow, then backward. Sliders
 set w, b, x, the target and the learning rate; a menu the activation; "descent step"
 and "10 steps" apply w <- w - lr·dL/dw, b <- b - lr·dL/db. Beside the drawing: the three
 factors of dL/dw and their product, the loss against w with its tangent (slope dL/dw),
 and the loss history, where a move of a slider is marked and the history goes on.
+These are drawn by the notebook widget's front end (`viz/pages/assets/playground_view.js`,
+which formats and draws a state); the page's own script (`playground.js`, beside it)
+computes each state in the browser, where the widget's comes from the kernel.
 
 The page is self-contained (drawings, styles and script inline; it loads nothing), so
 it works offline, from a file, in nbviewer's iframe or attached to an e-mail.
@@ -18,27 +21,23 @@ it works offline, from a file, in nbviewer's iframe or attached to an e-mail.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 
-from ..engine import Value, topological_order
-from ..notation import node_names
-from .graph import BoxText, draw_graph, render_svg
-from .pages import Page, inline_svg, page_asset
-from .playground import PLAYGROUND_ACTIVATIONS, SLOPE_FORMULAS, WARNINGS, NeuronPlayground
+from ...engine import Value, topological_order
+from ...notation import node_names
+from ..pages import Page, page_asset, script_json
+from .drawing import neuron_drawings
+from .neuron import PLAYGROUND_ACTIVATIONS, SLIDER_RANGES, SLOPE_FORMULAS, WARNINGS, PlaygroundNeuron
 
 __all__ = ["PlaygroundPage", "save_playground"]
 
-# Each box is laid out for the widest number the page may write in it, so no text overflows.
-_WIDEST = "-8.888e-88"
 _SETTINGS = ("x", "target", "w", "b", "activation", "lr")
 
 
 class PlaygroundPage(Page):
-    """The playground page for one neuron's starting settings (`NeuronPlayground`'s arguments).
+    """The playground page for one neuron's starting settings (`PlaygroundNeuron`'s arguments).
 
     `.html` is the page's text, `.save(path)` writes it; in Jupyter it shows itself in an
     iframe, and keeps working in a notebook saved with its outputs, with no kernel.
@@ -53,22 +52,19 @@ class PlaygroundPage(Page):
         unknown = sorted(set(settings) - set(_SETTINGS))
         if unknown:
             raise TypeError(f"save_playground: unknown setting {unknown[0]!r}; the settings are {', '.join(_SETTINGS)}")
-        pg = NeuronPlayground(**settings)  # checks each setting, naming it
+        pg = PlaygroundNeuron(**settings)  # checks each setting, naming it
         self.playground = pg
-        graphs = {f: _graph_of(pg, f) for f in PLAYGROUND_ACTIVATIONS}
         data = {
             "settings": {name: getattr(pg, name) for name in _SETTINGS},
-            "graphs": {f: g for f, (g, _) in graphs.items()},
+            "graphs": {f: _structure(pg, f) for f in PLAYGROUND_ACTIVATIONS},
             "slopes": SLOPE_FORMULAS,
-            "maxFactor": {f: NeuronPlayground(activation=f).da_dz_max for f in PLAYGROUND_ACTIVATIONS},
+            "maxFactor": {f: PlaygroundNeuron(activation=f).da_dz_max for f in PLAYGROUND_ACTIVATIONS},
             "warnings": WARNINGS,
             "smallFactor": pg.small_factor,
             "smallLoss": pg.small_loss,
+            "ranges": SLIDER_RANGES,
         }
-        drawings = "\n".join(
-            f'<div class="neuron" id="neuron-{f}" data-activation="{f}">{svg}</div>' for f, (_, svg) in graphs.items()
-        )
-        self.html: str = _page(drawings, data)
+        self.html: str = _page(neuron_drawings(pg), data)
 
     def __repr__(self) -> str:
         return f"PlaygroundPage({self.playground!r})"
@@ -89,22 +85,20 @@ def save_playground(path: str | os.PathLike[str], **settings: Any) -> Path:
     return PlaygroundPage(**settings).save(path)
 
 
-def _graph_of(pg: NeuronPlayground, activation: str) -> tuple[dict[str, Any], str]:
-    """The neuron's graph with this activation: its structure for the page's script (each
-    node's op, parents, role and name, oldest first as the drawing numbers them) and its drawing."""
-    neuron = NeuronPlayground(x=pg.x, target=pg.target, w=pg.w, b=pg.b, activation=activation)
+def _structure(pg: PlaygroundNeuron, activation: str) -> dict[str, Any]:
+    """The neuron's graph with this activation as the page's script evaluates it: each node's
+    op, parents, label and name, oldest first as the drawing (`neuron_drawings`) numbers them."""
+    neuron = PlaygroundNeuron(x=pg.x, target=pg.target, w=pg.w, b=pg.b, activation=activation)
     root = neuron.graph()
     nodes = topological_order(root)
     names = node_names(root)
     index = {v: i for i, v in enumerate(nodes)}
-    structure = {
+    return {
         "nodes": [
             {"op": v.op, "parents": [index[p] for p in v.parents], "label": v.label, "name": names[v]} for v in nodes
         ],
         "a": index[_activation_node(nodes)],
     }
-    svg = render_svg(draw_graph(root, _wide_boxes(names), svg_ids=True))
-    return structure, _inline(svg, activation)
 
 
 def _activation_node(nodes: list[Value]) -> Value:
@@ -113,25 +107,16 @@ def _activation_node(nodes: list[Value]) -> Value:
     return by_label.get("a", by_label["z"])
 
 
-def _wide_boxes(names: dict[Value, str]) -> Any:
-    return lambda v: BoxText(names[v], _WIDEST, _WIDEST, "data and grad at the settings above")
-
-
-def _inline(svg: str, prefix: str) -> str:
-    """The SVG as the page holds it (`inline_svg`), its ids prefixed with the activation,
-    since four drawings share the page."""
-    return re.sub(r'\bid="', f'id="{prefix}-', inline_svg(svg))
-
-
 def _page(drawings: str, data: dict[str, Any]) -> str:
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    payload = script_json(data)
     page = page_asset("playground.html")
     # Plain replacement, each key once: the CSS and the script hold braces and dollars of their own.
     for key, value in (
         ("$style", page_asset("playground.css")),
         ("$drawings", drawings),
         ("$data", payload),
-        ("$script", page_asset("playground.js")),
+        # The view's module with the page's own script after it, in one module script.
+        ("$script", page_asset("playground_view.js") + page_asset("playground.js")),
     ):
         page = page.replace(key, value, 1)
     return page

@@ -3,7 +3,7 @@
 `Stepper(root)` shows the page inline in Jupyter; `save_stepper(root, path)` (or
 `Stepper(root).save(path)`) writes it to an HTML file that works offline: its
 drawing, script and styles are all inside it and it loads nothing. The page's HTML,
-CSS and script are files shipped in the package (`chainrule/viz/assets/stepper.*`);
+CSS and script are files shipped in the package (`chainrule/viz/pages/assets/stepper.*`);
 this module fills in the drawing and the frames.
 
 The page holds one drawing of the graph (`draw_dot`'s, laid out once, so nothing
@@ -41,7 +41,6 @@ hundreds of frames would be too many to follow; draw it with `draw_dot` instead.
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -49,13 +48,11 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from ..engine import BackwardStep, Value, backward_steps, topological_order
-from ..engine.checks import positive_int_or_none
-from ..notation import derivative, factor, format_number, forward_equation, node_names
-from .graph import RANKDIRS, BoxText, draw_graph, render_svg
-from .marks import backward_has_run
-from .options import highlight_targets
-from .pages import Page, inline_svg, page_asset, svg_height_px
+from ...engine import BackwardStep, Value, backward_steps, topological_order
+from ...engine.checks import positive_int_or_none
+from ...notation import derivative, factor, format_number, forward_equation, node_names
+from ..graph import BoxText, backward_has_run, check_rankdir, draw_graph, highlight_targets, render_svg
+from ..pages import Page, inline_svg, page_asset, script_json, svg_height_px, widest
 
 __all__ = ["MAX_NODES", "Stepper", "save_stepper"]
 
@@ -96,7 +93,7 @@ class Stepper(Page):
     The drawing takes `draw_dot`'s options (`rankdir`, `highlight`, `group`, `show_local`,
     `color_grads`, which colours the boxes by the grads backward ends with). `max_nodes`
     (`MAX_NODES` unless given; None for any size) refuses larger graphs with ValueError.
-    Raises `GraphvizNotFound` when no Graphviz is installed (`chainrule.viz.render`).
+    Raises `GraphvizNotFound` when no Graphviz is installed (`chainrule.viz.graph.render`).
     """
 
     _title = "chainrule stepper"
@@ -114,8 +111,7 @@ class Stepper(Page):
     ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"Stepper: root must be a Value, got {type(root).__name__}")
-        if rankdir not in RANKDIRS:
-            raise ValueError(f"Stepper: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")
+        check_rankdir(rankdir, "Stepper")
         limit = positive_int_or_none(max_nodes, "Stepper", "max_nodes")
         nodes = topological_order(root)  # oldest first, the order of the forward pass
         names = node_names(root)
@@ -282,21 +278,12 @@ def _widest_texts(nodes: list[Value], names: dict[Value, str], frames: list[_Fra
             data[i].append(text)
         for i, text in f.grad.items():
             grad[i].append(text)
-    boxes = {
-        v: BoxText(names[v], max(data[i], key=_text_width), max(grad[i], key=_text_width)) for i, v in enumerate(nodes)
-    }
+    boxes = {v: BoxText(names[v], widest(data[i]), widest(grad[i])) for i, v in enumerate(nodes)}
     return boxes.__getitem__
 
 
-def _text_width(text: str) -> float:
-    """A rough width in digits: signs and points are narrower than digits in the fonts used."""
-    return sum(0.5 if c in ".-+" else 1.0 for c in text)
-
-
 def _page(title: str, svg: str, frames: list[_Frame]) -> str:
-    data = json.dumps([asdict(f) for f in frames], ensure_ascii=False, separators=(",", ":"))
-    # Inside <script>, "</" could end the element early; JSON allows "<\/" for it.
-    data = data.replace("</", "<\\/")
+    data = script_json([asdict(f) for f in frames])
     # A Template fills in $names only, so the braces of the CSS and the script cannot break it.
     return Template(page_asset("stepper.html")).substitute(
         title=html.escape(title),

@@ -1,13 +1,17 @@
-"""`draw_dot`'s options that need the graph to check: which nodes to highlight, and how many
-nodes a drawing may have. The stepper checks its options with the same functions."""
+"""The drawings' options, checked: which nodes to highlight and how many nodes a drawing may
+have (both against the graph), and the direction it is laid out in. `draw_dot`, the stepper
+and the network view check their options with these functions."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..engine import Value, topological_order
+from ...engine import Value, topological_order
 
-__all__ = ["check_size", "highlight_targets"]
+__all__ = ["RANKDIRS", "check_rankdir", "check_size", "highlight_targets"]
+
+# The directions a drawing takes: left to right, top to bottom, and their reverses.
+RANKDIRS = ("LR", "TB", "RL", "BT")
 
 
 def highlight_targets(highlight: Value | Iterable[Value] | None, root: Value) -> list[Value]:
@@ -42,3 +46,9 @@ def check_size(root: Value, max_nodes: int | None) -> None:
             "(draw_dot of a node inside it, or of a smaller model or batch), draw a model's graph neuron by neuron "
             "with chainrule.viz.draw_network(model, root), or pass max_nodes=None to draw it anyway."
         )
+
+
+def check_rankdir(rankdir: object, where: str) -> None:
+    """ValueError naming `where` (the function checking it) unless `rankdir` is one of `RANKDIRS`."""
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"{where}: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")

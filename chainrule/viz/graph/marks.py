@@ -1,14 +1,14 @@
 """What a drawing marks that the graph itself does not say: edges `gradcheck_nodes` found
-wrong, and a graph on which `backward` has not run. `chainrule.viz.graph` draws the marks,
-`chainrule.viz.style` styles them; this module decides where they go, cheaply, so the
+wrong, and a graph on which `backward` has not run. `chainrule.viz.graph.draw` draws the marks,
+`chainrule.viz.graph.style` styles them; this module decides where they go, cheaply, so the
 drawing's own module only asks `Marks` for each oval's, arrow's and legend's extra attributes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..engine import Value, topological_order
-from ..nodechecking import NodeFailure
+from ...engine import Value, topological_order
+from ...nodechecking import NodeFailure
 from .style import failed_edge_attrs, failed_op_attrs, failure_legend_row, note_legend_row
 
 __all__ = ["NOT_RUN_NOTE", "Marks", "backward_has_run", "failing_edges"]

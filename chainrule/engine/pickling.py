@@ -1,5 +1,7 @@
-"""Pickling and copying Values: a node pickles (and deep-copies) with the whole graph it was
-computed from, however deep, and loads with fresh creation stamps.
+"""How a Value pickles and deep-copies: with the whole graph it was computed from, however
+deep, loading with fresh creation stamps. Importing this module registers `reduce_value`
+with `copyreg` for `Value` (`chainrule.engine` imports it); `value.py` gives a loaded node
+its fields (`Value.__setstate__`) and makes shallow copies (`Value.__copy__`).
 
 Pickle's own way with an object of slots recurses once per level of a graph (a node's
 state holds its parents, whose state holds theirs), so a 1e5-deep graph overflows the
@@ -24,12 +26,13 @@ made), and nodes made later in the loading process get newer ones still.
 
 from __future__ import annotations
 
+import copyreg
 import threading
 from typing import Any
 
-from .value import CONSTANT, NARY, Value, new_stamp
+from .value import Value, fields, topological_order
 
-__all__ = ["copy_value", "reduce_value", "restore_value"]
+__all__ = ["reduce_value"]
 
 # The nodes a deep reduce has listed in its state, by id, until the pickler has written
 # them: their own reduce is then the shallow one (their parents come before them). Per
@@ -73,61 +76,21 @@ def _none() -> None:
 
 
 def _blank() -> Value:
-    """A node with nothing set: `restore_value` fills it in when its state is read."""
+    """A node with nothing set: `Value.__setstate__` fills it in when its state is read."""
     return object.__new__(Value)
 
 
-def _fields(v: Value) -> tuple[Any, ...]:
-    """A node's own fields: a leaf's five (a constant's a sixth, True), then the edges (x, dx,
-    y, dy); y is None for an n-ary node (whose x and dx are tuples), and absent for a unary one."""
-    head = (v.data, v._grad, v._label, v._op, v._scope)
-    x = v._x
-    if x is None:
-        return (*head, True) if v.is_constant else head
-    y = v._y
-    if y is None:
-        return (*head, x, v._dx)
-    return (*head, x, v._dx, None if y is NARY else y, v._dy)
-
-
 def reduce_value(v: Value) -> tuple[Any, ...]:
-    """What `Value.__reduce_ex__` returns: make a blank node, then `restore_value` it from
-    (the nodes it depends on, oldest first, or None; its own fields; a sweep or None)."""
+    """How pickle and deepcopy reduce a Value: make a blank node, then `Value.__setstate__`
+    it from (the nodes it depends on, oldest first, or None; its `fields`; a sweep or None)."""
     pending = _pending()
-    if pending.pop(id(v), None) is None and v._x is not None:
-        from .graph import topological_order  # here: graph imports value, which imports this module
-
+    if pending.pop(id(v), None) is None and not v.is_leaf:
         earlier = topological_order(v)[:-1]  # oldest first, v itself last
         sweep = _Sweep([id(a) for a in earlier])
         for a in earlier:
             pending[id(a)] = sweep
-        return (_blank, (), (earlier, _fields(v), sweep))
-    return (_blank, (), (None, _fields(v), None))
+        return (_blank, (), (earlier, fields(v), sweep))
+    return (_blank, (), (None, fields(v), None))
 
 
-def restore_value(v: Value, state: tuple[Any, ...]) -> None:
-    """What `Value.__setstate__` does: set the fields `reduce_value` saved, and a fresh stamp.
-
-    A node's state is read after the states of all the nodes listed before it, its
-    parents among them, so fresh stamps keep every node newer than its parents.
-    """
-    data, grad, label, op, scope, *edges = state[1]
-    v.data, v._grad, v._label, v._op, v._scope = data, grad, label, op, scope
-    v._x = None
-    if len(edges) == 1:
-        v._y = CONSTANT
-    elif edges:
-        v._x, v._dx, *rest = edges
-        if not rest:
-            v._y = None
-        else:
-            y, v._dy = rest
-            v._y = NARY if y is None else y
-    v._stamp = new_stamp()
-
-
-def copy_value(v: Value) -> Value:
-    """What `copy.copy` gives: a new node with the same fields and the same parents."""
-    out = _blank()
-    restore_value(out, (None, _fields(v), None))
-    return out
+copyreg.pickle(Value, reduce_value)

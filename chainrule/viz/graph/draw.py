@@ -15,10 +15,10 @@ for a power with a number exponent, `xʸ` for a Value exponent and `Σ w·x + b`
 for a neuron's weighted sum (`engine.linear`); see `op_symbol`.
 
 This module decides what is drawn and where (the walk over the graph, the boxes of
-Modules); `chainrule.viz.style` decides how each part looks.
+Modules); `chainrule.viz.graph.style` decides how each part looks.
 
 The graphviz Python package is imported only when a drawing is made, and Graphviz
-only when one is rendered (`chainrule.viz.render`: pygraphviz in-process, else the
+only when one is rendered (`chainrule.viz.graph.render`: pygraphviz in-process, else the
 `dot` program), so `import chainrule.viz` works without either.
 """
 
@@ -31,16 +31,15 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..engine import Value, topological_order
-from ..engine.checks import positive_int_or_none
-from ..nn import Module
-from ..nodechecking import NodeFailure
-from ..notation import format_number, op_symbol
-from .jupyter import digraph_class
+from ...engine import Value, topological_order
+from ...engine.checks import positive_int_or_none
+from ...nn import Module
+from ...nodechecking import NodeFailure
+from ...notation import format_number, op_symbol
 from .marks import NOT_RUN_NOTE, Marks, backward_has_run
 from .modules import module_info, owned_parameters
-from .options import check_size, highlight_targets
-from .render import GraphvizNotFound, render_svg
+from .options import check_rankdir, check_size, highlight_targets
+from .render import digraph_class, render_svg, require_graphviz
 from .style import (
     BoxText,
     cluster_attrs,
@@ -62,27 +61,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_NODES",
-    "RANKDIRS",
     "BoxText",
-    "GraphvizNotFound",
     "draw_dot",
     "draw_graph",
     "format_number",
     "op_symbol",
     "own_numbers",
-    "render_svg",
     "save_svg",
 ]
-
-# The directions `draw_dot` accepts: left to right, top to bottom, and their reverses.
-RANKDIRS = ("LR", "TB", "RL", "BT")
 
 # The most nodes `draw_dot` draws unless told otherwise: Graphviz renders an MLP's grouped graph of
 # 407 in about a second, in-process or not, a chain of 2,000 in 2 to 60 s (its version matters more
 # than the process: benchmarks/README.md), and no reader follows so many boxes.
 MAX_NODES = 500
-
-_INSTALL_PACKAGE = "draw_dot needs the graphviz Python package: pip install 'chainrule[viz]'"
 
 
 def draw_dot(
@@ -130,8 +121,7 @@ def draw_dot(
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"draw_dot: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")
+    check_rankdir(rankdir, "draw_dot")
     check_size(root, positive_int_or_none(max_nodes, "draw_dot", "max_nodes"))
     return draw_graph(
         root,
@@ -214,7 +204,7 @@ class _Drawing:
         show_local: bool,
         color_grads: bool,
     ) -> None:
-        _require_graphviz()
+        require_graphviz()
         import graphviz as gv  # here, not at the top: importing chainrule.viz needs no graphviz
 
         self.new_graph, self.nohtml = digraph_class(), gv.nohtml  # shown in Jupyter, or GraphvizNotFound
@@ -322,14 +312,6 @@ class _Drawing:
 
 
 # -- what the graph holds ----------------------------------------------------------
-
-
-def _require_graphviz() -> None:
-    """Import the graphviz package (then cached), or say which extra installs it."""
-    try:
-        import graphviz  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(_INSTALL_PACKAGE) from exc
 
 
 def _on_path(nodes: list[Value], targets: Sequence[Value]) -> dict[Value, bool]:

@@ -16,27 +16,25 @@ For 2-D inputs a panel shows the decision boundary after each step and the loss 
 Buttons `forward`, `backward` and `train-step` jump to the end of the next forward pass,
 backward pass or update; `prev`, `next`, `play` (at the speed chosen) and the arrow keys
 step one frame. Every number is the engine's, recorded when the page is made; the page's
-script only shows them. Its files are `chainrule/viz/assets/network.*`.
+script only shows them. Its files are `chainrule/viz/pages/assets/network.*`.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from string import Template
 from typing import Any
 
-from ..engine.checks import instance_of, is_index
-from ..nn import Module
-from ..notation import format_number
-from ..optim import Optimizer
-from .graph import render_svg
-from .network import NeuronText, edge_width, model_layers, network_graph, weight_color
-from .network_run import GRID, StepRecord, check_samples, copy_training, grid_predictor, record_run, resolve_loss
-from .pages import Page, inline_svg, page_asset, svg_height_px
+from ...nn import Module
+from ...notation import format_number
+from ...optim import Optimizer
+from ..graph import render_svg
+from ..pages import Page, inline_svg, page_asset, script_json, svg_height_px, widest
+from .recording import GRID, Recording, StepRecord, record_training
+from .view import NeuronText, edge_width, network_graph, weight_color
 
 __all__ = ["NetworkStepper", "save_network_stepper"]
 
@@ -71,24 +69,10 @@ class NetworkStepper(Page):
         steps: int = 5,
         sample: int = 0,
     ) -> None:
-        where = "NetworkStepper"
-        instance_of(model, Module, where, "model")
-        layers = model_layers(model, where)
-        check_samples(X, y, layers[0][1].nin, where)
-        if not is_index(sample):
-            raise TypeError(f"{where}: sample must be an int, got {type(sample).__name__} {sample!r}")
-        if not -len(X) <= sample < len(X):
-            raise IndexError(f"{where}: sample {sample} is out of range for {len(X)} samples")
-        trained, opt = copy_training(model, optimizer, where)
-        layers = model_layers(trained, where)
-        loss_fn, targets, loss_name = resolve_loss(loss, y, layers[-1][1].nout, where)
-        predict, bounds = (
-            grid_predictor(X, 0.5 if loss_name == "mse_loss" else 0.0) if layers[0][1].nin == 2 else (None, None)
-        )
-        records, boundaries = record_run(trained, layers, opt, X, targets, loss_fn, steps, sample % len(X), predict)
-        self.model = trained
-        self.frames = 1 + steps * (2 * len(layers) + 2)
-        self.html: str = _page(trained, layers, records, boundaries, _panel(X, y, bounds), loss_name, sample % len(X))
+        run = record_training(model, X, y, loss=loss, optimizer=optimizer, steps=steps, sample=sample)
+        self.model = run.model
+        self.frames = 1 + steps * (2 * len(run.layers) + 2)
+        self.html: str = _page(run, _panel(X, y, run.bounds))
         # Room for the drawing (the side panels are shorter), the controls, caption and equation.
         self._height = max(640, round(svg_height_px(self.html)) + 320)
 
@@ -170,15 +154,9 @@ def _frame(
 # -- the page ------------------------------------------------------------------------
 
 
-def _page(
-    model: Module,
-    layers: list[tuple[str, Any]],
-    records: list[StepRecord],
-    boundaries: list[str],
-    panel: dict[str, Any] | None,
-    loss_name: str,
-    sample: int,
-) -> str:
+def _page(run: Recording, panel: dict[str, Any] | None) -> str:
+    model, layers, records, boundaries = run.model, run.layers, run.records, run.boundaries
+    loss_name, sample = run.loss_name, run.sample
     scale = max(abs(w) for r in records for w in r.w_before + r.w_after) or 1.0
     steps = [_step_data(r, scale) for r in records]
     widest = _widest(records)
@@ -200,7 +178,7 @@ def _page(
         "losses": [format_number(r.loss) for r in records],
         "top": format_number(top),
     }
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    text = script_json(data)
     return Template(page_asset("network.html")).substitute(
         title=html.escape(type(model).__name__),
         count=len(frames),
@@ -240,9 +218,9 @@ def _widest(records: list[StepRecord]) -> dict[str, NeuronText]:
     biases = [format_number(b) for r in records for b in (*r.b_before, *r.b_after)]
     out = {}
     for node, widths in cells.items():
-        shown = [(("δ" if key == "d" else key), max(texts, key=len)) for key, texts in widths.items()]
+        shown = [(("δ" if key == "d" else key), widest(texts)) for key, texts in widths.items()]
         if not node.startswith("x"):
-            shown.append(("b", max(biases, key=len)))
+            shown.append(("b", widest(biases)))
         out[node] = NeuronText(tuple(shown), node)
     return out
 

@@ -1,4 +1,5 @@
-"""How a drawing becomes SVG: `render_svg`, `graphviz_backend`, `GraphvizNotFound`.
+"""How a drawing becomes a picture: `render_svg`, `graphviz_backend`, `GraphvizNotFound`, and
+the Digraph class every drawing is made of, which shows itself in Jupyter through `render_svg`.
 
 Drawings are built with the graphviz Python package (a `graphviz.Digraph` and its DOT
 `.source`); this module only renders them, with the first of two Graphviz installations
@@ -18,6 +19,17 @@ may differ by a few points between Graphviz versions, the nodes, edges and texts
 
     >>> graphviz_backend()       # doctest: +SKIP
     'pygraphviz 2.0.4 (Graphviz 14.1.5), in-process'
+
+graphviz's Digraph renders itself in a notebook through `_repr_mimebundle_`, which runs
+the `dot` program and, when it is missing, raises graphviz's own `ExecutableNotFound`.
+chainrule's drawings are of a subclass (`digraph_class`) whose SVG comes from `render_svg`,
+so a cell ending in `draw_dot(L)` is rendered as `save_svg` renders it, and says what
+`save_svg` says when there is no Graphviz: chainrule's `GraphvizNotFound`, with what to
+install. The class is made on first use, so importing `chainrule.viz` needs no graphviz package.
+
+    >>> Digraph = digraph_class()            # doctest: +SKIP
+    >>> issubclass(Digraph, graphviz.Digraph)  # doctest: +SKIP
+    True
 """
 
 from __future__ import annotations
@@ -31,13 +43,16 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from functools import cache
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["GraphvizNotFound", "graphviz_backend", "render_svg"]
+__all__ = ["GraphvizNotFound", "digraph_class", "graphviz_backend", "render_svg", "require_graphviz"]
+
+_INSTALL_PACKAGE = "draw_dot needs the graphviz Python package: pip install 'chainrule[viz]'"
 
 _INSTALL_GRAPHVIZ = """\
 chainrule could not find Graphviz, which renders its drawings: neither pygraphviz nor the
@@ -65,6 +80,14 @@ class GraphvizNotFound(RuntimeError):  # noqa: N818 - reads as the situation, li
     to install one."""
 
 
+def require_graphviz() -> None:
+    """Import the graphviz package (then cached), or say which extra installs it."""
+    try:
+        import graphviz  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(_INSTALL_PACKAGE) from exc
+
+
 def render_svg(graph: graphviz.Digraph) -> str:
     """Render a Digraph (from `draw_dot`) to SVG text, with pygraphviz's Graphviz in this
     process when it is installed, else with the `dot` program.
@@ -72,6 +95,7 @@ def render_svg(graph: graphviz.Digraph) -> str:
     Raises `GraphvizNotFound`, saying what to install, when neither is there, and ValueError
     with Graphviz's own message when Graphviz refuses the graph's DOT.
     """
+    require_graphviz()
     pygraphviz = _pygraphviz()
     if pygraphviz is not None:
         return _render_in_process(pygraphviz, graph.source)
@@ -93,6 +117,26 @@ def graphviz_backend() -> str:
     except (OSError, subprocess.SubprocessError) as exc:
         said = f"`dot -V` failed: {exc}"
     return f"the `dot` program at {dot} ({said})"
+
+
+@cache
+def digraph_class() -> type[graphviz.Digraph]:
+    """graphviz's Digraph, showing itself in Jupyter as SVG made by `render_svg` (so without
+    Graphviz it raises `GraphvizNotFound` with install advice). Needs the graphviz package."""
+    import graphviz as gv
+
+    class Digraph(gv.Digraph):
+        """A graphviz Digraph that Jupyter shows as SVG, or explains why it cannot."""
+
+        def _repr_image_svg_xml(self) -> str:
+            try:
+                return render_svg(self)
+            except GraphvizNotFound as exc:
+                # A notebook shows the whole chain; the install advice is all a reader needs.
+                raise GraphvizNotFound(str(exc)) from None
+
+    Digraph.__module__, Digraph.__qualname__ = __name__, "Digraph"
+    return cast("type[graphviz.Digraph]", Digraph)  # mypy sees a class made at run time as Any
 
 
 def _pygraphviz() -> ModuleType | None:

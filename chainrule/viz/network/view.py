@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..engine import Value
-from ..engine.checks import instance_of
-from ..nn import Layer, LayerTerms, Module, layer_terms
-from ..notation import format_number
-from .graph import RANKDIRS
-from .jupyter import digraph_class
+from ...engine import Value
+from ...engine.checks import instance_of
+from ...nn import Layer, LayerTerms, Module, layer_terms
+from ...notation import format_number
+from ..graph import check_rankdir, digraph_class
+from .layers import model_layers
 
 if TYPE_CHECKING:
     import graphviz
@@ -34,7 +33,6 @@ __all__ = [
     "NeuronText",
     "draw_network",
     "edge_width",
-    "model_layers",
     "network_graph",
     "weight_color",
 ]
@@ -73,28 +71,13 @@ def draw_network(model: Module, root: Value | None = None, *, sample: int = 0, r
     instance_of(model, Module, "draw_network", "model")
     if root is not None:
         instance_of(root, Value, "draw_network", "root")
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"draw_network: rankdir must be one of {', '.join(map(repr, RANKDIRS))}, got {rankdir!r}")
+    check_rankdir(rankdir, "draw_network")
     layers = model_layers(model, "draw_network")
     terms = layer_terms(model, root, sample) if root is not None else None
     texts = _texts(layers, terms)
     grads = [t.weight_grads for t in terms] if terms is not None else None
     subtitle = f"values for sample {sample}" if terms is not None else ""
     return network_graph(model, texts, grads, rankdir=rankdir, subtitle=subtitle)
-
-
-def model_layers(model: Module, where: str) -> list[tuple[str, Layer]]:
-    """The model's Layers with their dotted names, input side first; ValueError unless each
-    reads the one before it."""
-    layers = [(name, m) for name, m in model.named_modules() if isinstance(m, Layer)]
-    if not layers:
-        raise ValueError(f"{where}: {type(model).__name__} has no Layer to draw")
-    for (_, before), (name, layer) in pairwise(layers):
-        if layer.nin != before.nout:
-            raise ValueError(
-                f"{where}: {name} reads {layer.nin} inputs but the layer before it has {before.nout} neurons"
-            )
-    return layers
 
 
 def weight_color(w: float) -> str:

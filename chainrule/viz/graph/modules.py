@@ -12,8 +12,8 @@ them as their outermost module's `named_modules()` does, and finds each paramete
 
 from __future__ import annotations
 
-from ..engine import Value
-from ..nn import Module
+from ...engine import Value
+from ...nn import Module
 
 __all__ = ["module_info", "owned_parameters", "owner_name", "prefixes"]
 
