@@ -13,6 +13,8 @@ that steps through forward and backward, and a neuron to play with.
 - `playground`: `NeuronPlayground`, the maths of one neuron; `playground_widget`: its
   HTML and ipywidgets box; `playground_page`: `save_playground`, the same neuron as a page
   that needs no Python.
+- `live`: `LiveNetwork`, an MLP trained live in a notebook (an anywidget: its script and
+  styles are `live/assets/`), imported when first used, since it needs anywidget.
 - `jupyter`: the Digraph class drawings are made of, whose Jupyter display raises
   `GraphvizNotFound` with install advice when `dot` is missing.
 - `backward_steps` is the engine's (`chainrule.engine`), re-exported from here, where it first lived.
@@ -20,6 +22,8 @@ that steps through forward and backward, and a neuron to play with.
 Drawing needs the `viz` extra (`pip install 'chainrule[viz]'`) and the Graphviz `dot`
 program only when a drawing is made, so importing this package needs neither.
 """
+
+from typing import Any
 
 from ..engine import backward_steps
 from .graph import GraphvizNotFound, draw_dot, save_svg
@@ -31,6 +35,7 @@ from .stepper import Stepper, save_stepper
 
 __all__ = [
     "GraphvizNotFound",
+    "LiveNetwork",
     "NetworkStepper",
     "NeuronPlayground",
     "PlaygroundPage",
@@ -43,3 +48,12 @@ __all__ = [
     "save_stepper",
     "save_svg",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # LiveNetwork needs anywidget (the notebooks extra): importing chainrule.viz must not.
+    if name == "LiveNetwork":
+        from .live import LiveNetwork
+
+        return LiveNetwork
+    raise AttributeError(f"module 'chainrule.viz' has no attribute {name!r}")
