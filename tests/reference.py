@@ -213,3 +213,34 @@ def random_graph(rng: Any, n_ops: int = 60) -> tuple[list[Value], list[Value], V
         nodes.append(_random_op(rng, op, a, b, nodes))
     root = nodes[-1] + nodes[-2] * nodes[-3]
     return leaves, nodes, root
+
+
+def torch_mlp_terms(model: Any, X: Sequence[Sequence[float]], y: Sequence[float], sample: int) -> list[dict[str, list[float]]]:
+    """z, a and δ = dLoss/dz of every neuron of `model` (a chainrule MLP) for sample number
+    `sample`, by torch's autograd on the mean bce_with_logits over the batch, with the model's
+    weights read as they are now. One dict per layer, input side first."""
+    if torch is None:
+        pytest.skip("PyTorch is not installed (make test WITH_TORCH=1)")
+    activate = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid, "linear": lambda z: z}
+    params = {n: torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for n, p in model.named_parameters()}
+    logits, kept = [], []
+    for i, x in enumerate(X):
+        a = [torch.tensor(float(v), dtype=torch.float64) for v in x]
+        for li, layer in enumerate(model.layers):
+            zs = [
+                sum(params[f"layers.{li}.neurons.{k}.w.{j}"] * a[j] for j in range(layer.nin))
+                + params[f"layers.{li}.neurons.{k}.b"]
+                for k in range(layer.nout)
+            ]
+            for z in zs:
+                z.retain_grad()
+            a = [activate[layer.activation](z) for z in zs]
+            if i == sample:
+                kept.append((zs, a))
+        logits.append(a[0])
+    targets = torch.tensor([float(t) for t in y], dtype=torch.float64)
+    torch.nn.functional.binary_cross_entropy_with_logits(torch.stack(logits), targets).backward()
+    return [
+        {"z": [float(z.detach()) for z in zs], "a": [float(v.detach()) for v in a], "delta": [float(z.grad) for z in zs]}
+        for zs, a in kept
+    ]

@@ -20,6 +20,7 @@ from chainrule.micrograd.nn import MLP as MicrogradMLP
 from chainrule.nn import MLP, Layer, fit
 from chainrule.optim import SGD, Adam
 from chainrule.viz import LiveNetwork
+from tests.reference import torch_mlp_terms
 
 pytest.importorskip("anywidget")
 
@@ -100,36 +101,6 @@ def test_a_micrograd_mlp_trains_as_fit_trains_it():
 # -- the numbers shown ------------------------------------------------------------------
 
 
-def torch_terms(model: MLP, X: list[list[float]], y: list[int], sample: int) -> list[dict[str, list[float]]]:
-    """z, a and δ = dLoss/dz of every neuron for `sample`, by torch's autograd on the mean
-    bce_with_logits over the batch, with the model's weights."""
-    torch = pytest.importorskip("torch")
-    params = {n: torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for n, p in model.named_parameters()}
-    logits, kept = [], []
-    for i, x in enumerate(X):
-        a = [torch.tensor(v, dtype=torch.float64) for v in x]
-        for li, layer in enumerate(model.layers):
-            zs = [
-                sum(params[f"layers.{li}.neurons.{k}.w.{j}"] * a[j] for j in range(layer.nin))
-                + params[f"layers.{li}.neurons.{k}.b"]
-                for k in range(layer.nout)
-            ]
-            for z in zs:
-                z.retain_grad()
-            a = zs if layer.activation == "linear" else [torch.tanh(z) for z in zs]
-            if i == sample:
-                kept.append((zs, a))
-        logits.append(a[0])
-    loss = torch.nn.functional.binary_cross_entropy_with_logits(
-        torch.stack(logits), torch.tensor([float(t) for t in y], dtype=torch.float64)
-    )
-    loss.backward()
-    return [
-        {"z": [float(z.detach()) for z in zs], "a": [float(v.detach()) for v in a], "delta": [float(z.grad) for z in zs]}
-        for zs, a in kept
-    ]
-
-
 def test_the_numbers_sent_are_layer_terms_and_torchs():
     X, y = moons()
     (model, opt), (twin, _) = twins("sgd")
@@ -138,7 +109,7 @@ def test_the_numbers_sent_are_layer_terms_and_torchs():
     live.backward()
     state = json.loads(json.dumps(live.state))  # as the front end receives it
     terms = live.terms
-    expected = torch_terms(twin, X, y, 3)
+    expected = torch_mlp_terms(twin, X, y, 3)
     for q in state["neurons"]:
         i, k = q["layer"], q["neuron"]
         assert (q["z"], q["a"], q["delta"]) == (terms[i].z[k], terms[i].a[k], terms[i].delta[k])
