@@ -21,7 +21,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 90.0  # seconds for the server to answer, on a busy machine
 # No news, no update checks: the server and the page stay offline.
-SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False}}
+SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False}
+}
 
 
 def free_port() -> int:
@@ -144,7 +146,5 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=15)
-    try:  # kernels the server started, if any survived it
+    with suppress(ProcessLookupError):  # kernels the server started, if any survived it
         os.killpg(server.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass

@@ -215,7 +215,12 @@ def random_graph(rng: Any, n_ops: int = 60) -> tuple[list[Value], list[Value], V
     return leaves, nodes, root
 
 
-def torch_mlp_terms(model: Any, X: Sequence[Sequence[float]], y: Sequence[float], sample: int) -> list[dict[str, list[float]]]:
+def torch_mlp_terms(
+    model: Any,
+    X: Sequence[Sequence[float]],  # noqa: N803 - the samples, as everywhere
+    y: Sequence[float],
+    sample: int,
+) -> list[dict[str, list[float]]]:
     """z, a and δ = dLoss/dz of every neuron of `model` (a chainrule MLP) for sample number
     `sample`, by torch's autograd on the mean bce_with_logits over the batch, with the model's
     weights read as they are now. One dict per layer, input side first."""
@@ -241,6 +246,10 @@ def torch_mlp_terms(model: Any, X: Sequence[Sequence[float]], y: Sequence[float]
     targets = torch.tensor([float(t) for t in y], dtype=torch.float64)
     torch.nn.functional.binary_cross_entropy_with_logits(torch.stack(logits), targets).backward()
     return [
-        {"z": [float(z.detach()) for z in zs], "a": [float(v.detach()) for v in a], "delta": [float(z.grad) for z in zs]}
+        {
+            "z": [float(z.detach()) for z in zs],
+            "a": [float(v.detach()) for v in a],
+            "delta": [float(z.grad) for z in zs],
+        }
         for zs, a in kept
     ]

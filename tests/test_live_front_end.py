@@ -18,7 +18,7 @@ from chainrule.optim import SGD
 from tests.browser import chromium
 
 pytest.importorskip("anywidget")
-from chainrule.viz import LiveNetwork  # noqa: E402 - after the skip: it needs anywidget
+from chainrule.viz import LiveNetwork
 
 ASSETS = files("chainrule.viz.live") / "assets"
 

@@ -32,9 +32,7 @@ def test_training_step_in_jupyterlab_shows_torchs_delta(tmp_path):
     with jupyterlab(tmp_path) as lab, chromium(1400, 1000) as driver:
         lab.open(driver, lab.notebook("live.ipynb", [CELL]))
         lab.run_all(driver)
-        button = wait_for(
-            lambda: driver.find_element("css selector", ".chainrule-live #train-step"), 120, "the widget"
-        )
+        button = wait_for(lambda: driver.find_element("css selector", ".chainrule-live #train-step"), 120, "the widget")
         wait_for(button.is_enabled, 30, "the Training step button")
         button.click()
         neuron = driver.find_element("css selector", ".chainrule-live #n1_2")

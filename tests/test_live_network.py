@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import threading
 import time
 from typing import Any
@@ -16,13 +17,13 @@ from typing import Any
 import pytest
 
 from chainrule.data import make_moons
-from chainrule.micrograd.nn import MLP as MicrogradMLP
+from chainrule.micrograd import nn as micrograd_nn
 from chainrule.nn import MLP, Layer, fit
 from chainrule.optim import SGD, Adam
-from chainrule.viz import LiveNetwork
 from tests.reference import torch_mlp_terms
 
 pytest.importorskip("anywidget")
+from chainrule.viz import LiveNetwork
 
 
 def moons(n: int = 24) -> tuple[list[list[float]], list[int]]:
@@ -88,10 +89,8 @@ def test_a_micrograd_mlp_trains_as_fit_trains_it():
     X, y = moons(16)
     models = []
     for _ in range(2):
-        import random
-
-        random.seed(7)
-        models.append(MicrogradMLP(2, [4, 1]))
+        random.seed(7)  # micrograd's MLP draws from the global random
+        models.append(micrograd_nn.MLP(2, [4, 1]))
     live = LiveNetwork(models[0], X, y, loss="mse_loss", optimizer=SGD(models[0].parameters(), lr=0.05))
     live.step(2)
     fit(models[1], X, y, loss="mse_loss", optimizer=SGD(models[1].parameters(), lr=0.05), epochs=2, progress=False)
@@ -174,11 +173,11 @@ def test_a_nan_loss_stops_and_says_diverged_and_reset_recovers():
 @pytest.mark.parametrize(
     ("change", "error", "words"),
     [
-        (lambda m, X, y: (m, X, y[:-1], "mse_loss"), ValueError, "24 samples and y 23 labels"),
-        (lambda m, X, y: (m, [*X[:-1], [1.0, 2.0, 3.0]], y, "mse_loss"), ValueError, "sample 23"),
-        (lambda m, X, y: (m, X, y, "l2_loss"), ValueError, "l2_loss"),
-        (lambda m, X, y: (m.layers[0], X, y, "mse_loss"), TypeError, "must be a chainrule MLP"),
-        (lambda m, X, y: (m, [[float("nan"), 0.0], *X[1:]], y, "mse_loss"), ValueError, "feature 0 of sample 0"),
+        (lambda m, samples, y: (m, samples, y[:-1], "mse_loss"), ValueError, "24 samples and y 23 labels"),
+        (lambda m, samples, y: (m, [*samples[:-1], [1.0, 2.0, 3.0]], y, "mse_loss"), ValueError, "sample 23"),
+        (lambda m, samples, y: (m, samples, y, "l2_loss"), ValueError, "l2_loss"),
+        (lambda m, samples, y: (m.layers[0], samples, y, "mse_loss"), TypeError, "must be a chainrule MLP"),
+        (lambda m, samples, y: (m, [[float("nan"), 0.0], *samples[1:]], y, "mse_loss"), ValueError, "feature 0 of"),
     ],
 )
 def test_bad_input_is_refused_before_anything_changes(change, error, words):
@@ -206,7 +205,8 @@ def test_points_added_are_checked_and_then_trained_on():
     send(live, "add", [120.0, 120.0])  # shift-click at the centre of the plane: a point of the chosen class
     live.step()
     added = live.session.samples[-1]
-    fit(twin, [*X, [0.25, -0.5], added], [*y, 1, 0], loss="bce_with_logits", optimizer=twin_opt, epochs=1, progress=False)
+    samples, labels = [*X, [0.25, -0.5], added], [*y, 1, 0]
+    fit(twin, samples, labels, loss="bce_with_logits", optimizer=twin_opt, epochs=1, progress=False)
     assert weights(model) == weights(twin)
     assert len(live.state["points"]) == len(X) + 2
 
