@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
+import re
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -240,6 +243,22 @@ def test_heatmaps_are_the_no_grad_forward_over_the_grid():
         assert (heat["n2_0"][cell] > "k") == (out > 0) or abs(out) < 1e-3
 
 
+def test_save_writes_the_steps_so_far_as_the_network_page(tmp_path):
+    X, y = moons()
+    (model, opt), _ = twins("sgd", activation="relu")
+    live = LiveNetwork(model, X, y, loss="hinge_loss", optimizer=opt)
+    with pytest.raises(ValueError, match="no training step yet"):
+        live.save(tmp_path / "none.html")
+    live.step(3)
+    page = live.save(tmp_path / "session.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.DOTALL)[1])
+    assert data["losses"] == [f"{v:.4g}" for v in live.history.loss]  # the page replays the same steps
+    send(live, "lr", 0.01)
+    live.step()
+    with pytest.raises(ValueError, match="learning rate"):
+        live.save(tmp_path / "mixed.html")
+
+
 # -- play and pause --------------------------------------------------------------------
 
 
@@ -263,3 +282,40 @@ def test_play_trains_in_the_background_and_pause_stops_within_a_step():
     fit(twin, X, y, loss="bce_with_logits", optimizer=twin_opt, epochs=steps, progress=False)
     assert weights(model) == weights(twin)
     assert not any(t.name == "LiveNetwork.play" for t in threading.enumerate())
+
+
+def test_play_leaves_a_real_kernel_responsive():
+    manager = pytest.importorskip("jupyter_client.manager")
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
+    km, kc = manager.start_new_kernel(kernel_name="python3", env=env)
+    try:
+
+        def run(code: str) -> tuple[str, float]:
+            start = time.perf_counter()
+            reply = kc.execute_interactive(code, timeout=60, output_hook=lambda msg: out.append(msg))
+            assert reply["content"]["status"] == "ok", reply["content"]
+            return "".join(
+                m["content"].get("text", "") for m in out if m["msg_type"] == "stream"
+            ), time.perf_counter() - start
+
+        out: list[dict[str, Any]] = []
+        run(
+            "from chainrule.data import make_moons\nfrom chainrule.nn import MLP\nfrom chainrule.optim import SGD\n"
+            "from chainrule.viz import LiveNetwork\nX, y = make_moons(200, seed=0)\nmodel = MLP(2, [8, 8, 1], seed=0)\n"
+            "opt = SGD(model.parameters(), lr=0.1)\n"
+            "live = LiveNetwork(model, X, y, loss='bce_with_logits', optimizer=opt, speed=30)\n"
+            "live.play()"
+        )
+        out.clear()
+        text, seconds = run("import time; time.sleep(1.0); print(sum(range(1000)), live.session.steps)")
+        total, steps = map(int, text.split())
+        # Another cell ran (its own second and little more) while Play trained in the kernel.
+        assert total == 499500 and steps >= 2 and seconds < 10
+        out.clear()
+        text, _ = run("live.pause(); n = live.session.steps; time.sleep(0.5); print(n, live.session.steps)")
+        before, after = map(int, text.split())
+        assert before == after >= steps
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -53,7 +53,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # LiveNetwork needs anywidget (the notebooks extra): importing chainrule.viz must not.
     if name == "LiveNetwork":
-        from .live import LiveNetwork
+        from .live.widget import LiveNetwork
 
         return LiveNetwork
     raise AttributeError(f"module 'chainrule.viz' has no attribute {name!r}")

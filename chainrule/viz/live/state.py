@@ -24,6 +24,7 @@ __all__ = ["PANEL", "Plane", "live_state"]
 
 PANEL = 240  # the decision boundary's panel, in CSS pixels a side
 LEVELS = 10  # a heatmap cell is one letter: 'a' + LEVELS + round(LEVELS * a / scale), 'a' to 'u'
+_MIDDLE = ord("a") + LEVELS  # the letter of a = 0
 _CURVE_POINTS = 300  # the loss curve shows at most this many steps (evenly spaced)
 _TERMS_SHOWN = 8  # terms of a sum written out in an equation before "+ ..."
 
@@ -237,8 +238,12 @@ def _grid(session: LiveSession, plane: Plane) -> tuple[dict[str, str], str]:
     for i, (_, layer) in enumerate(session.layers):
         for k in range(layer.nout):
             column = [cell[k] for cell in acts[i]]
-            scale = max((abs(v) for v in column if math.isfinite(v)), default=0.0) or 1.0
-            heatmaps[f"n{i}_{k}"] = "".join(_level(v, scale) for v in column)
+            finite = [abs(v) for v in column if math.isfinite(v)]
+            scale = (max(finite) if finite else 0.0) or 1.0
+            if len(finite) == len(column):  # the usual case, in one pass: this runs every update
+                heatmaps[f"n{i}_{k}"] = "".join([chr(_MIDDLE + round(LEVELS * v / scale)) for v in column])
+            else:
+                heatmaps[f"n{i}_{k}"] = "".join(_level(v, scale) for v in column)
     threshold = 0.5 if session.loss_name == "mse_loss" else 0.0
     return heatmaps, "".join(_boundary_cell(cell, threshold) for cell in acts[-1])
 
@@ -246,7 +251,7 @@ def _grid(session: LiveSession, plane: Plane) -> tuple[dict[str, str], str]:
 def _level(v: float, scale: float) -> str:
     if not math.isfinite(v):
         return "a" if v < 0 else "u"  # nan: the positive end, as inf
-    return chr(ord("a") + LEVELS + round(LEVELS * v / scale))
+    return chr(_MIDDLE + round(LEVELS * v / scale))
 
 
 def _boundary_cell(out: list[float], threshold: float) -> str:

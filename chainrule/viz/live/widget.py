@@ -186,8 +186,9 @@ class LiveNetwork(anywidget.AnyWidget):
                 )
             model, optimizer = s.initial_copies()
             optimizer.lr = s.step_log[0][1]
+            loss = s.spec.name if s.spec is not None else s.loss_fn  # by name: the page maps the labels as fit
             page = NetworkStepper(
-                model, s.samples, s.labels, loss=s.loss_fn, optimizer=optimizer, steps=s.steps, sample=s.selected
+                model, s.samples, s.labels, loss=loss, optimizer=optimizer, steps=s.steps, sample=s.selected
             )
         return page.save(path)
 
