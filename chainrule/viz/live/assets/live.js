@@ -46,7 +46,9 @@ const LAYOUT = `
 </div>
 <div id="equation" class="cl-equation" aria-live="polite">Click a neuron for its δ, or a weight for dLoss/dw.</div>
 <p id="no-plane" class="cl-note"></p>
-<div id="heatmaps" class="cl-heatmaps"></div>`;
+<section id="heatmap-panel"><h4>Each neuron's activation a over the input plane
+  <span class="cl-note">(teal positive, orange negative, each scaled to its largest |a|)</span></h4>
+  <div id="heatmaps" class="cl-heatmaps"></div></section>`;
 
 function render({ model, el }) {
   const root = document.createElement("div");
@@ -199,6 +201,7 @@ function render({ model, el }) {
 
   function drawPlane(S) {
     $("plane-panel").hidden = !S.points;
+    $("heatmap-panel").hidden = !S.points;
     $("no-plane").textContent = S.no_plane || "";
     if (!S.points) {
       $("heatmaps").replaceChildren();
