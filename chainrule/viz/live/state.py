@@ -49,6 +49,8 @@ class Plane:
             for r in range(GRID)
             for c in range(GRID)
         ]
+        # As input leaves, made once: the grid's forward pass runs every update.
+        self.leaves = [[Value(x, "x0"), Value(y, "x1")] for x, y in self.points]
 
     def pixel(self, p: Sequence[float]) -> list[float]:
         """A point of the plane in the panel's pixels (y down)."""
@@ -228,8 +230,8 @@ def _grid(session: LiveSession, plane: Plane) -> tuple[dict[str, str], str]:
     boundary (a letter per cell: 'a'-'d' class 0, faint to strong, 'e'-'h' class 1, ...)."""
     acts: list[list[list[float]]] = [[] for _ in session.layers]  # layer -> cell -> neuron's a
     with no_grad(), collector_paused():
-        for p in plane.points:
-            h: list[Value] | list[float] = p
+        for p in plane.leaves:
+            h = p
             for i, (_, layer) in enumerate(session.layers):
                 out = layer(h)
                 h = [out] if isinstance(out, Value) else out
