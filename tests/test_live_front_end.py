@@ -162,3 +162,12 @@ def test_without_a_plane_the_rest_shows_and_says_why(browser):
     assert browser.find_element("id", "n1_2").get_attribute("data-z") != ""
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
+
+
+def test_the_script_and_styles_are_package_files_that_fetch_nothing():
+    # anywidget reads them from the package's files (a Path each), as the pages read their assets.
+    assert str(LiveNetwork._esm) == ASSETS.joinpath("live.js").read_text(encoding="utf-8")
+    assert str(LiveNetwork._css) == ASSETS.joinpath("live.css").read_text(encoding="utf-8")
+    for name in ("live.js", "live.css"):
+        text = ASSETS.joinpath(name).read_text(encoding="utf-8")
+        assert "http" not in text and "import " not in text and "@import" not in text and "url(" not in text

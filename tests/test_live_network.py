@@ -100,6 +100,22 @@ def test_a_micrograd_mlp_trains_as_fit_trains_it():
     assert weights(models[0]) == weights(models[1])
 
 
+def test_a_training_step_of_ones_own_slots_in():
+    X, y = moons()
+    (model, opt), (twin, twin_opt) = twins("adam")
+    calls = []
+
+    def step(session):
+        calls.append(list(session.batch))
+        session.forward()
+        session.backward()
+
+    live = LiveNetwork(model, X, y, loss="bce_with_logits", optimizer=opt, step=step)
+    live.step(2)
+    fit(twin, X, y, loss="bce_with_logits", optimizer=twin_opt, epochs=2, progress=False)
+    assert calls == [list(range(len(X)))] * 2 and weights(model) == weights(twin)
+
+
 # -- the numbers shown ------------------------------------------------------------------
 
 
