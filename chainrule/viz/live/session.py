@@ -28,6 +28,7 @@ TrainingStep = Callable[["LiveSession"], None]
 """A training step a session can run instead of its own three phases: it must leave
 `session.loss` and `session.outputs` (the batch's graph, after backward) as they would."""
 
+
 class LiveSession:
     """An MLP, its optimizer and its data, trained one phase at a time.
 
