@@ -253,3 +253,36 @@ def torch_mlp_terms(
         }
         for zs, a in kept
     ]
+
+
+def mlp_deltas_by_hand(
+    model: Any,
+    X: Sequence[Sequence[float]],  # noqa: N803 - the samples, as everywhere
+    y: Sequence[float],
+    sample: int,
+) -> list[list[float]]:
+    """δ = dLoss/dz of every neuron of `model` (a chainrule MLP of tanh, relu or linear layers)
+    for sample number `sample`, the loss the mean bce_with_logits over the batch: the layer
+    equations in plain floats (∇ₐLoss = (sigmoid(O) - t) / n at the output, δ = σ′(z) ⊙ Wᵀ δ(next)
+    below it), with only the weights read from the model. No torch needed."""
+    weights = [[[w.data for w in n.w] for n in layer.neurons] for layer in model.layers]
+    biases = [[n.b.data for n in layer.neurons] for layer in model.layers]
+    slope = {
+        "tanh": lambda z: 1.0 - math.tanh(z) ** 2,
+        "relu": lambda z: 1.0 if z > 0 else 0.0,
+        "linear": lambda z: 1.0,
+    }
+    act = {"tanh": math.tanh, "relu": lambda z: max(z, 0.0), "linear": lambda z: z}
+    a, zs = [float(v) for v in X[sample]], []
+    for layer, W, b in zip(model.layers, weights, biases):
+        z = [sum(w * v for w, v in zip(row, a)) + bk for row, bk in zip(W, b)]
+        zs.append(z)
+        a = [act[layer.activation](v) for v in z]
+    out = a[0]
+    grad_a = [(1.0 / (1.0 + math.exp(-out)) - float(y[sample])) / len(X)]
+    deltas: list[list[float]] = []
+    for li in reversed(range(len(weights))):
+        delta = [g * slope[model.layers[li].activation](z) for g, z in zip(grad_a, zs[li])]
+        deltas.insert(0, delta)
+        grad_a = [sum(weights[li][k][j] * delta[k] for k in range(len(delta))) for j in range(len(weights[li][0]))]
+    return deltas

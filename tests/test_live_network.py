@@ -23,7 +23,7 @@ from chainrule.data import make_moons
 from chainrule.micrograd import nn as micrograd_nn
 from chainrule.nn import MLP, Layer, fit
 from chainrule.optim import SGD, Adam
-from tests.reference import torch_mlp_terms
+from tests.reference import mlp_deltas_by_hand, torch_mlp_terms
 
 pytest.importorskip("anywidget")
 from chainrule.viz import LiveNetwork
@@ -119,24 +119,36 @@ def test_a_training_step_of_ones_own_slots_in():
 # -- the numbers shown ------------------------------------------------------------------
 
 
-def test_the_numbers_sent_are_layer_terms_and_torchs():
+def shown_after_backward(sample: int) -> tuple[dict[str, Any], Any, MLP, list[list[float]], list[int]]:
+    """The state a widget sends after a backward pass with `sample` selected, its terms, a twin
+    model with the same weights, and the data."""
     X, y = moons()
     (model, opt), (twin, _) = twins("sgd")
     live = LiveNetwork(model, X, y, loss="bce_with_logits", optimizer=opt)
-    send(live, "select", 3)
+    send(live, "select", sample)
     live.backward()
-    state = json.loads(json.dumps(live.state))  # as the front end receives it
-    terms = live.terms
-    expected = torch_mlp_terms(twin, X, y, 3)
+    return json.loads(json.dumps(live.state)), live.terms, twin, X, y  # the state as the front end gets it
+
+
+def test_the_numbers_sent_are_layer_terms_and_the_layer_equations_by_hand():
+    state, terms, twin, X, y = shown_after_backward(3)
     for q in state["neurons"]:
         i, k = q["layer"], q["neuron"]
         assert (q["z"], q["a"], q["delta"]) == (terms[i].z[k], terms[i].a[k], terms[i].delta[k])
-        for key in ("z", "a", "delta"):
-            assert q[key] == pytest.approx(expected[i][key][k], rel=1e-12, abs=1e-15)
     assert [x["x"] for x in state["inputs"]] == X[3]
-    # The weights' gradients: dLoss/dw = Σ δ · a(prev) over the batch, as torch's.
+    by_hand = mlp_deltas_by_hand(twin, X, y, 3)
+    assert [q["delta"] for q in state["neurons"]] == pytest.approx([d for layer in by_hand for d in layer], rel=1e-9)
     grads = {e["id"]: e["grad"] for e in state["edges"]}
     assert grads["w0_1_0"] == terms[0].weight_grads[1][0]
+
+
+def test_the_numbers_sent_are_torchs():
+    state, _, twin, X, y = shown_after_backward(3)
+    expected = torch_mlp_terms(twin, X, y, 3)
+    for q in state["neurons"]:
+        i, k = q["layer"], q["neuron"]
+        for key in ("z", "a", "delta"):
+            assert q[key] == pytest.approx(expected[i][key][k], rel=1e-12, abs=1e-15)
 
 
 def test_before_backward_no_delta_is_sent_and_after_the_update_the_equation_uses_the_old_weights():
