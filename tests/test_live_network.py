@@ -151,6 +151,24 @@ def test_the_numbers_sent_are_torchs():
             assert q[key] == pytest.approx(expected[i][key][k], rel=1e-12, abs=1e-15)
 
 
+def test_a_sample_the_loss_ignores_shows_zero_deltas_not_missing_ones():
+    # The hinge loss gives a sample beyond the margin no gradient: its δ are 0, after backward.
+    X, y = moons()
+    (model, opt), _ = twins("sgd", activation="relu")
+    live = LiveNetwork(model, X, y, loss="hinge_loss", optimizer=opt)
+    live.step(40)
+    live.forward()
+    scores = [out[0].data for out in live.session.outputs]
+    quiet = next(i for i, s in enumerate(scores) if (2 * y[i] - 1) * s > 1.0)
+    live.select(quiet)
+    live.backward()
+    deltas = [q["delta"] for q in live.state["neurons"]]
+    assert deltas == [0.0] * len(deltas)
+    loud = next(i for i, s in enumerate(scores) if (2 * y[i] - 1) * s < 1.0)
+    live.select(loud)
+    assert live.state["neurons"][-1]["delta"] == pytest.approx(-(2 * y[loud] - 1) / len(X))
+
+
 def test_before_backward_no_delta_is_sent_and_after_the_update_the_equation_uses_the_old_weights():
     X, y = moons()
     (model, opt), _ = twins("sgd")
