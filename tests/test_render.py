@@ -121,8 +121,8 @@ from chainrule.cli import main
 from chainrule.data import make_moons
 from chainrule.nn import MLP
 from chainrule.optim import SGD
-from chainrule.viz import (NeuronPlayground, draw_dot, draw_network, graphviz_backend, save_network_stepper,
-                           save_playground, save_stepper, save_svg)
+from chainrule.viz import (LiveNetwork, NeuronPlayground, draw_dot, draw_network, graphviz_backend,
+                           save_network_stepper, save_playground, save_stepper, save_svg)
 from chainrule.viz.graph import render_svg
 from tests import reference
 
@@ -144,6 +144,9 @@ save_playground(out / "playground.html")
 widget = NeuronPlayground().widget()  # the anywidget: its drawings are rendered when it is made
 widget.step(3)
 (out / "widget.html").write_text(widget.drawings, encoding="utf-8")
+live = LiveNetwork(model, X, y, loss="hinge_loss", optimizer=SGD(model.parameters(), lr=0.1))  # laid out once
+live.step(2)
+(out / "live.html").write_text(live.drawing, encoding="utf-8")
 sys.exit(main(["demo", "--out", str(out / "demo"), "--steps", "2", "--quiet"]))
 """
 
@@ -168,13 +171,15 @@ def test_every_drawing_and_page_renders_with_no_dot_on_path(tmp_path):
     assert_seed_numbers((tmp_path / "inline.svg").read_text(encoding="utf-8"))
     network = boxes((tmp_path / "network.svg").read_text(encoding="utf-8"))
     assert {"x0", "x1"} <= set(network)
-    for page in ("stepper.html", "network.html", "playground.html", "widget.html"):
+    for page in ("stepper.html", "network.html", "playground.html", "widget.html", "live.html"):
         text = (tmp_path / page).read_text(encoding="utf-8")
         assert text.count("<svg") >= 1 and 'class="node"' in text, page
     widget = (tmp_path / "widget.html").read_text(encoding="utf-8")
     assert widget.count("<svg") == 4  # one drawing per activation, as the widget's menu offers them
     for activation in ("sigmoid", "tanh", "relu", "linear"):
         assert f'data-activation="{activation}"' in widget
+    live = re.findall(r"<title>([^<]*)</title>", (tmp_path / "live.html").read_text(encoding="utf-8"))
+    assert {"x0", "x1"} <= set(live)  # the live network's view (inline, no namespace): its inputs among the nodes
     demo = sorted(p.name for p in (tmp_path / "demo").iterdir())
     assert demo == ["boundary.png", "graph.svg", "loss.png", "network.html", "playground.html", "stepper.html"]
     assert run.stdout.splitlines()[1:] == [

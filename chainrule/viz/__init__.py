@@ -17,11 +17,15 @@ numbers to frames to a page or a drawing:
   page that needs no Python, drawn by the same front end (`pages/assets/playground_view.js`).
 - `backward_steps` is the engine's (`chainrule.engine`), re-exported from here, where it first
   lived and where the README shows it.
+- `live`: `LiveNetwork`, an MLP trained live in a notebook (an anywidget: its script and
+  styles are `live/assets/`), imported when first used, since it needs anywidget.
 
 Drawing needs the `viz` extra (`pip install 'chainrule[viz]'`, which brings Graphviz
 inside pygraphviz's wheel where one exists, else the Graphviz `dot` program) only when
 a drawing is made, so importing this package needs neither.
 """
+
+from typing import Any
 
 from ..engine import backward_steps
 from .graph import GraphvizNotFound, draw_dot, graphviz_backend, save_svg
@@ -31,6 +35,7 @@ from .stepper import Stepper, save_stepper
 
 __all__ = [
     "GraphvizNotFound",
+    "LiveNetwork",
     "NetworkStepper",
     "NeuronPlayground",
     "PlaygroundPage",
@@ -44,3 +49,12 @@ __all__ = [
     "save_stepper",
     "save_svg",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # LiveNetwork needs anywidget (the notebooks extra): importing chainrule.viz must not.
+    if name == "LiveNetwork":
+        from .live.widget import LiveNetwork
+
+        return LiveNetwork
+    raise AttributeError(f"module 'chainrule.viz' has no attribute {name!r}")
