@@ -5,9 +5,11 @@
 #   make lab    - JupyterLab (the `lab` extra) in .venv, opened on notebooks/
 #   make bench  - the speed and memory benchmarks against micrograd, plain floats and PyTorch,
 #                 and the time of one LiveNetwork update
-# Each creates .venv, installs chainrule (editable) with the extras it needs, and
-# installs the Graphviz `dot` program when it is missing; `make test` also installs
-# Chromium and chromedriver, for the test that drives the stepper page in a browser.
+# Each creates .venv and installs chainrule (editable) with the extras it needs. The viz
+# extra brings Graphviz inside pygraphviz's wheel (Linux x86_64 and aarch64, macOS, Windows
+# amd64); where no wheel exists, they fall back on the system's `dot` (`make graphviz`).
+# `make test` also installs Chromium and chromedriver, for the test that drives the
+# stepper page in a browser.
 
 PYTHON ?= python3
 VENV := .venv
@@ -39,6 +41,12 @@ $(VENV)/.installed-torch: | $(PY)
 	$(PY) -m pip install --quiet '$(TORCH)'
 	touch $@
 
+# Graphviz for drawing: nothing to do when pygraphviz's wheel brought it into the venv;
+# otherwise the system's `dot` program (make graphviz).
+GRAPHVIZ_OR_DOT = $(PY) -c 'import pygraphviz' 2>/dev/null || $(MAKE) --no-print-directory graphviz
+
+# The system's Graphviz `dot` program: for platforms without a pygraphviz wheel, and for CI,
+# which tests rendering with it as well as in-process (.ci/run).
 graphviz:
 	@if command -v dot >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -46,7 +54,8 @@ graphviz:
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
 	else \
-		echo "chainrule needs the Graphviz 'dot' program to draw graphs, and it is not on PATH."; \
+		echo "chainrule draws graphs with Graphviz: pygraphviz's wheel, which pip installs on Linux"; \
+		echo "x86_64/aarch64, macOS and Windows amd64, or else the 'dot' program, which is not on PATH."; \
 		echo "Install it, then run make again:"; \
 		echo "  Debian/Ubuntu: sudo apt-get install graphviz"; \
 		echo "  macOS:         brew install graphviz"; \
@@ -69,12 +78,13 @@ chromium:
 	fi
 
 # lab-install: CI checks that `make lab` would find its front end, without starting a server.
-TEST_DEPS := graphviz chromium $(VENV)/.installed-test lab-install
+TEST_DEPS := chromium $(VENV)/.installed-test lab-install
 ifeq ($(WITH_TORCH),1)
 TEST_DEPS += $(VENV)/.installed-torch
 endif
 
 test: $(TEST_DEPS)
+	@$(GRAPHVIZ_OR_DOT)
 	$(PY) -m ruff check $(LINT_PATHS)
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
@@ -86,11 +96,13 @@ lint: $(VENV)/.installed-test
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 
-demo: graphviz $(VENV)/.installed-demo
+demo: $(VENV)/.installed-demo
+	@$(GRAPHVIZ_OR_DOT)
 	$(VENV)/bin/chainrule demo
 
 # Installs the front end and checks its command runs; `make lab` then starts it.
-lab-install: graphviz $(VENV)/.installed-lab
+lab-install: $(VENV)/.installed-lab
+	@$(GRAPHVIZ_OR_DOT)
 	$(VENV)/bin/jupyter-lab --version
 
 lab: lab-install
