@@ -87,10 +87,11 @@ def test_keyboard_and_descent_buttons_in_jupyterlab_show_the_neuron_worked_by_ha
             return tuple(driver.execute_script(script, label))
 
         def showing(name, expected, what):
-            wait_for(lambda: text(name) == expected, 60, f"{what}: {name} showing {expected!r}, not {text(name)!r}")
+            wait_for(lambda: text(name) == expected, 60, f"{what}: {name} to show {expected!r}")
 
         showing("out-w", "0.5", "the first state")
         showing("f-grad_w", shown(by_hand(0.5, 0.0)["grad_w"]), "the first state")
+        wait_for(lambda: lab.output(driver, 1)[1], 60, "the second cell's first output")
         assert lab.output(driver, 1) == (2, "0.5 0.0 1 []\n")
 
         # The keyboard moves the w slider by its step; each press waits for the kernel's answer.
