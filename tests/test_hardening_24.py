@@ -9,6 +9,9 @@ import itertools
 import math
 import os
 import random
+import re
+import shutil
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -390,3 +393,37 @@ def test_forward_passes_beside_a_running_backward_compute_what_they_would_alone(
 def test_the_readme_says_what_forward_beside_backward_guarantees():
     section = README[README.index("## What is guaranteed") :]
     assert "forward pass" in section.lower() and "while another thread runs `backward()`" in section
+
+
+# -- 5. every Python we claim, in CI ----------------------------------------------------------
+
+ROOT = Path(__file__).parent.parent
+CLAIMED = ["3.10", "3.11", "3.12", "3.13"]
+
+
+def test_pyproject_claims_the_pythons_ci_tests():
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.findall(r'"Programming Language :: Python :: (3\.\d+)"', text) == CLAIMED
+    assert 'requires-python = ">=3.10"' in text
+    assert "bash .ci/pythons" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_ci_lists_each_claimed_python_and_fails_on_a_missing_one(tmp_path):
+    env = {**os.environ, "LOGS": str(tmp_path)}
+    listed = subprocess.run(["bash", ".ci/pythons", "--list"], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == CLAIMED
+    missing = subprocess.run(["bash", ".ci/pythons", "3.99"], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert missing.returncode == 1
+    assert "Python 3.99: MISSING, not tested" in missing.stdout.splitlines()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_bench_takes_an_interpreter_and_installs_torch_for_3_11_only():
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    run = subprocess.run(
+        ["make", "-n", "bench", f"PYTHON={sys.executable}"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    install = next(line for line in run.stdout.splitlines() if "pip install" in line)
+    assert install.startswith(f".bench-venv-{version}/bin/python -m pip install")
+    assert ("'torch==2.13.0'" in install) == (version == "3.11")
