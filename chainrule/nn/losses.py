@@ -163,10 +163,10 @@ def _cross_entropy_term(row: list[Value], target: int) -> Value:
     chosen = row[target]
     if len(row) == 1:  # one class: the loss is 0 (and so is its gradient), as in torch
         return chosen - chosen
-    # A class masked with -inf makes a difference -inf - -inf (nan) or inf - inf of
-    # unequal infinities; logsumexp(row) - chosen has the limits instead: with the
-    # target's logit -inf the loss is inf, with every other logit -inf it is exactly 0,
-    # and the gradient is softmax(row) - onehot(target) either way, as torch's.
+    # With the target's logit -inf the differences are nan (-inf - -inf) or +inf, which
+    # lose the softmax of the other logits; with every other logit -inf, logsumexp of
+    # differences all -inf has no slope. logsumexp(row) - chosen has the limits: a loss
+    # of inf, or exactly 0, and the gradient softmax(row) - onehot(target), as torch's.
     t = chosen.data
     if t == -math.inf or (t != math.inf and all(v.data == -math.inf for k, v in enumerate(row) if k != target)):
         return logsumexp(row) - chosen
