@@ -83,7 +83,7 @@ test: $(TEST_DEPS)
 	$(PY) -m pytest
 
 # The suite alone, without lint: what `make test-pythons` runs on the Pythons without torch.
-test-suite: graphviz chromium $(VENV)/.installed-test
+test-suite: graphviz chromium $(VENV)/.installed-test lab-install
 	$(PY) -m pytest
 
 # Every Python pyproject.toml claims, found on PATH or through pyenv; a missing one fails.
