@@ -2,9 +2,11 @@
 #   make demo   - the main job
 #   make test   - lint, type-check, check the layers and run the whole test suite
 #                 (WITH_TORCH=1 adds the PyTorch oracle)
+#   make test-pythons - the suite on every Python that pyproject.toml claims, each in its
+#                 own .venv-X.Y (.ci/pythons; what CI runs)
 #   make lab    - JupyterLab (the `lab` extra) in .venv, opened on notebooks/
 #   make bench  - the speed and memory benchmarks against micrograd, plain floats and PyTorch,
-#                 and the time of one LiveNetwork update
+#                 and the time of one LiveNetwork update (another interpreter: make bench PYTHON=python3.12)
 # Each creates .venv and installs chainrule (editable) with the extras it needs. The viz
 # extra brings Graphviz inside pygraphviz's wheel (Linux x86_64 and aarch64, macOS, Windows
 # amd64); where no wheel exists, they fall back on the system's `dot` (`make graphviz`).
@@ -19,7 +21,7 @@ WITH_TORCH ?= 0
 TORCH := torch==2.13.0
 LINT_PATHS := chainrule tests $(wildcard benchmarks)
 
-.PHONY: demo test lint lab lab-install bench graphviz chromium clean
+.PHONY: demo test test-suite test-pythons lint lab lab-install bench graphviz chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +92,15 @@ test: $(TEST_DEPS)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
+# The suite alone, without lint: what `make test-pythons` runs on the Pythons without torch.
+test-suite: chromium $(VENV)/.installed-test lab-install
+	@$(GRAPHVIZ_OR_DOT)
+	$(PY) -m pytest
+
+# Every Python pyproject.toml claims, found on PATH or through pyenv; a missing one fails.
+test-pythons:
+	bash .ci/pythons
+
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check $(LINT_PATHS)
 	$(PY) -m ruff format --check $(LINT_PATHS)
@@ -108,13 +119,17 @@ lab-install: $(VENV)/.installed-lab
 lab: lab-install
 	$(VENV)/bin/jupyter-lab notebooks/
 
-# The benchmarks get their own environment: micrograd 0.1.0 and torch beside chainrule.
-BENCH_VENV := .bench-venv
-BENCH_PY := $(BENCH_VENV)/bin/python
+# The benchmarks get their own environment for each interpreter: micrograd 0.1.0 and, on the
+# Python the CPU torch wheel is built for (3.11), torch beside chainrule; elsewhere the table
+# leaves torch out, since the only torch on PyPI for other Pythons pulls GBs of CUDA packages.
+PYTHON_VERSION = $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+BENCH_VENV = .bench-venv-$(PYTHON_VERSION)
+BENCH_PY = $(BENCH_VENV)/bin/python
+BENCH_TORCH = $(if $(filter 3.11,$(PYTHON_VERSION)),'$(TORCH)',)
 
 $(BENCH_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_PY) -m pip install --quiet 'micrograd==0.1.0' '$(TORCH)' -e .
+	$(BENCH_PY) -m pip install --quiet 'micrograd==0.1.0' $(BENCH_TORCH) -e .
 	touch $@
 
 bench: $(BENCH_VENV)/.installed
@@ -122,4 +137,4 @@ bench: $(BENCH_VENV)/.installed
 	$(BENCH_PY) benchmarks/live_update.py
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-3.* .bench-venv* .ci-logs demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -46,17 +46,32 @@ def linear(
 def logsumexp(values: Sequence[Value]) -> Value:
     """log(sum(exp(v))) as one node, computed stably; d/dv_i = softmax(v)_i.
 
-    The largest value is factored out first, so logits of +-1000 work.
+    The largest value is factored out first, so logits of +-1000 work. A -inf value
+    adds nothing and gets slope 0, as in torch. With a +inf value the result is +inf and
+    the slopes are softmax's limit: 1 for a lone +inf, 0 for every finite or -inf value
+    (torch: nan at the +inf); several +inf share a weight that depends on how each got
+    there, so their slopes are nan. All -inf gives -inf with nan slopes, as torch.
     """
     if not values:
         raise ValueError("logsumexp: needs at least one value")
     data = [v._data for v in values]
     top = max(data)
-    if not math.isfinite(top):  # some +inf, or all -inf: the answer is top, its slope undefined
-        return node(top, "logsumexp", tuple(values), tuple(math.nan for _ in data), NARY)
+    if not math.isfinite(top):  # +inf, or all -inf, or a nan that max passed over
+        if any(d != d for d in data):
+            top = math.nan
+        return node(top, "logsumexp", tuple(values), _infinite_slopes(data), NARY)
     exps = [math.exp(d - top) for d in data]
     total = sum(exps)
     return node(top + math.log(total), "logsumexp", tuple(values), tuple(e / total for e in exps), NARY)
+
+
+def _infinite_slopes(data: list[float]) -> tuple[float, ...]:
+    """logsumexp's slopes when its largest value is not finite (see its docstring)."""
+    tops = data.count(math.inf)
+    if tops == 0 or any(d != d for d in data):  # all -inf, or a nan: no limit
+        return tuple(math.nan for _ in data)
+    share = 1.0 if tops == 1 else math.nan
+    return tuple(share if d == math.inf else 0.0 for d in data)
 
 
 def _as_value(x: object, op: str) -> Value:

@@ -24,7 +24,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Number, Value, no_grad
-from ..engine.checks import instance_of, is_sequence, nonnegative_real, positive_int, positive_int_or_none, real
+from ..engine.checks import (
+    instance_of,
+    is_real,
+    is_sequence,
+    nonnegative_real,
+    positive_int,
+    positive_int_or_none,
+    real,
+)
 from ..optim import Optimizer, parameter_list
 from .losses import resolve_loss
 from .modules import Module
@@ -183,10 +191,12 @@ def fit(
     stays in a notebook exported to HTML, where the widget shows nothing, and in a log.
     `progress=False` turns both off; without tqdm only the line is printed.
 
-    The arguments, the labels and every sample (a sequence of real numbers, all as
-    wide as the model's input, sample 0 run once to check it) are checked before
-    training starts, so bad input raises ValueError (TypeError for a
-    value of the wrong type) with the model untouched.
+    The arguments, the labels and every sample (a sequence of finite real numbers, all
+    as wide as the model's input, sample 0 run once to check it) are checked before
+    training starts, so bad input raises ValueError (TypeError for a value of the wrong
+    type) naming the sample and the feature, with the model and the optimizer untouched:
+    a nan (a missing value) or an inf among the features or labels is refused, as it
+    would make every weight nan.
 
     Each step runs with CPython's cyclic garbage collector paused (`collector_paused`),
     which makes training about twice as fast: chainrule's graphs hold no reference
@@ -217,6 +227,7 @@ def _check_arguments(
     if not samples:
         raise ValueError("fit: X is empty")
     _check_samples(samples)
+    _check_labels(y)
     positive_int(epochs, "fit", "epochs")
     positive_int_or_none(batch_size, "fit", "batch_size")
 
@@ -233,8 +244,7 @@ def _check_samples(samples: Sequence[Sequence[Number]]) -> None:
         elif len(row) != width:
             raise ValueError(f"fit: sample {i} has {len(row)} features, sample 0 has {width}")
         for j, x in enumerate(row):
-            if not isinstance(x, Value):
-                _feature(x, i, j)
+            _finite(x.data if isinstance(x, Value) else _feature(x, i, j), f"feature {j} of sample {i}")
 
 
 def _feature(x: object, i: int, j: int) -> float:
@@ -242,6 +252,28 @@ def _feature(x: object, i: int, j: int) -> float:
         return real(x, "fit", f"feature {j} of sample {i}")
     except OverflowError as exc:  # an int such as 10**400, past the largest float
         raise ValueError(f"fit: feature {j} of sample {i} is too large for a float") from exc
+
+
+def _finite(x: float, what: str) -> None:
+    """A nan (a missing value) or an inf in the data would make every weight nan within a
+    few steps, without a word: refuse it before the first one, naming where it is."""
+    if not math.isfinite(x):
+        raise ValueError(
+            f"fit: {what} is {x!r}; the data must be finite numbers (fill in or drop missing values first)"
+        )
+
+
+def _check_labels(y: Sequence[Any]) -> None:
+    """No label, nor any number in a label (a custom loss may take a list per sample), is nan
+    or infinite. Labels of other kinds are left to the loss to check."""
+    for i, label in enumerate(y):
+        parts = enumerate(label) if is_sequence(label) else [(None, label)]
+        for j, x in parts:
+            what = f"the label of sample {i}" if j is None else f"item {j} of the label of sample {i}"
+            if isinstance(x, Value):
+                _finite(x.data, what)
+            elif is_real(x):
+                _finite(real(x, "fit", what), what)
 
 
 @dataclass

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...engine import Value, topological_order
 from ...engine.checks import positive_int_or_none
+from ...files import write_atomically
 from ...nn import Module
 from ...nodechecking import NodeFailure
 from ...notation import format_number, op_symbol
@@ -176,14 +177,14 @@ def save_svg(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
 
     Returns the path written. Raises `GraphvizNotFound` when no Graphviz is installed,
     and ValueError, before drawing anything or touching `path`, for a graph of more than
-    `max_nodes` nodes (500 unless `max_nodes=None` is passed on).
+    `max_nodes` nodes (500 unless `max_nodes=None` is passed on). The file is written whole
+    or not at all (`chainrule.files.write_atomically`): a failed write raises an OSError naming
+    `path` and leaves an earlier file there as it was.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"save_svg: path must be a str or a path, got {type(path).__name__}")
     svg = render_svg(draw_dot(root, **options))
-    out = Path(path)
-    out.write_text(svg, encoding="utf-8")
-    return out
+    return write_atomically(path, svg, "save_svg")
 
 
 # -- building the drawing ----------------------------------------------------------
