@@ -46,14 +46,19 @@ def linear(
 def logsumexp(values: Sequence[Value]) -> Value:
     """log(sum(exp(v))) as one node, computed stably; d/dv_i = softmax(v)_i.
 
-    The largest value is factored out first, so logits of +-1000 work.
+    The largest value is factored out first, so logits of +-1000 work. As in torch,
+    a nan among the values makes the result and every slope nan; with a +inf (and no
+    nan) the result is +inf, the slope exp(v_i - inf): 0 for a finite v_i, nan for an
+    infinite one; all -inf give -inf, with nan slopes.
     """
     if not values:
         raise ValueError("logsumexp: needs at least one value")
     data = [v._data for v in values]
     top = max(data)
-    if not math.isfinite(top):  # some +inf, or all -inf: the answer is top, its slope undefined
-        return node(top, "logsumexp", tuple(values), tuple(math.nan for _ in data), NARY)
+    if not math.isfinite(top):  # some +inf, or all -inf, or a nan that max() put first
+        if any(d != d for d in data):
+            top = math.nan
+        return node(top, "logsumexp", tuple(values), tuple(math.exp(d - top) for d in data), NARY)
     exps = [math.exp(d - top) for d in data]
     total = sum(exps)
     return node(top + math.log(total), "logsumexp", tuple(values), tuple(e / total for e in exps), NARY)

@@ -34,6 +34,7 @@ from .modes import DEFAULT_MODES, current_modes, own_modes, per_thread, switched
 
 __all__ = [
     "CONSTANT",
+    "MASKED",
     "NARY",
     "BackwardStep",
     "Contribution",
@@ -52,6 +53,8 @@ Number = int | float  # and anything else with __float__, such as numpy scalars
 
 NARY: Any = object()  # `_y` of an n-ary node, whose `_x` and `_dx` hold tuples
 CONSTANT: Any = object()  # `_y` of a constant leaf (other leaves hold None there)
+# The local derivative of a masked edge: 0.0, and this very float object marks the edge (`is`).
+MASKED: float = float("0.0")
 
 _INF = math.inf
 # Creation stamps count down: a node comes after its parents, so ascending is a topological order, output first.
@@ -145,7 +148,9 @@ class Value:
 
     @grad.setter
     def grad(self, g: float | None) -> None:
-        self._grad = g if type(g) is float else 0.0 if g is None else real(g, "Value", "grad")
+        # + 0.0 turns -0.0 into 0.0 and leaves every other float as it is: a gradient is a sum
+        # that starts at 0.0, so it never holds -0.0, and backward may skip zero contributions.
+        self._grad = (g if type(g) is float else 0.0 if g is None else real(g, "Value", "grad")) + 0.0
 
     @property
     def label(self) -> str:
@@ -256,7 +261,11 @@ class Value:
 
     def __pow__(self, other: Value | Number) -> Value:
         """self ** other; d/dself = y x**(y-1), d/dother = x**y log x (see `_power`).
-        d/dself of x ** 0 is 0, so a nan upstream gradient gives nan (torch: 0, see `backward`)."""
+
+        Where the exponent is 0 (a number or a Value), the edge to the base is masked, as
+        in torch: it passes 0 whatever the upstream gradient, nan and inf included (see
+        `backward`). The edge to a Value exponent is not masked. A number exponent 0.5
+        is a square root, as in torch: (-0.0) ** 0.5 is -0.0, its slope -inf."""
         if isinstance(other, Value):
             out, d_base, d_exponent = _power(self, other)
             return node(out, "**", self, d_base, other, d_exponent)
@@ -264,6 +273,10 @@ class Value:
             if not is_real(other):
                 return NotImplemented
             other = real(other, "pow", "exponent")  # 10 ** 400 is a clear ValueError
+        x = self._data
+        if other == 0.5 and not x < 0.0:  # as torch computes x ** 0.5: a square root, so that
+            out = math.sqrt(x)  # (-0.0) ** 0.5 is -0.0 with slope -inf, as sqrt's are
+            return node(out, "**0.5", self, 0.5 / out if out else math.copysign(_INF, out))
         out, d_base, _ = _power(self, other)
         return node(out, f"**{other:g}", self, d_base)  # a number, no node: the op names it ('**2')
 
@@ -316,11 +329,12 @@ class Value:
 
     def relu(self) -> Value:
         """max(0, x); d/dx = 0 for x <= 0 (at the kink too), else 1: relu(nan) is nan with
-        slope 1, as in PyTorch. Unlike PyTorch, a nan or inf upstream gradient still
-        gives nan below 0 (nan * 0; see `backward`)."""
+        slope 1, and relu(-0.0) is -0.0, as in PyTorch. At x <= 0 the edge is masked, as in
+        PyTorch: it passes 0 whatever the upstream gradient, nan and inf included (see
+        `backward`)."""
         x = self._data
         if x <= 0.0:
-            return node(0.0, "relu", self, 0.0)
+            return node(x if x == 0.0 else 0.0, "relu", self, MASKED)
         return node(x, "relu", self, 1.0)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
@@ -374,9 +388,37 @@ class Value:
         states one step at a time, giving the same gradients to the bit (a test checks it).
         Calls from several threads take turns, so leaves get the sum of every pass.
 
-        Each contribution is upstream grad * local derivative, in IEEE arithmetic: a nan or
-        inf upstream times an exact 0 is nan. torch masks instead for relu below 0 and for
-        x ** 0 (0 there); chainrule does not, as that takes a check per edge in this loop.
+        The rule. Newest node first, each node passes a contribution along each parent
+        edge: its grad times the edge's local derivative, in IEEE arithmetic (0 * inf and
+        anything * nan are nan), except on a *masked* edge, which passes 0.0 whatever the
+        grad, nan and inf included, as PyTorch's backward does there. The masked edges,
+        one rule per op:
+
+        - `relu`: its edge, where the input was <= 0 (-0.0, the kink, included);
+        - `x ** c`, c a number: the edge to x, where c == 0 (-0.0 included);
+        - `x ** y`, y a Value: the edge to x, where y was 0 when the node was built (the
+          edge to y is not masked).
+
+        A masked edge stores `MASKED`, a 0.0 marked by its identity (`local_grads` shows
+        0.0). Every gradient is 0.0 plus its contributions, added in that order: a
+        non-leaf's from scratch, a leaf's onto what it held. So no gradient is ever -0.0
+        (`grad = -0.0` stores 0.0).
+
+        Sparse: the loop skips work, never results. It passes nothing on from a node whose
+        grad is +-0.0 along an edge whose local derivative is finite, and nothing along a
+        masked edge. Each contribution it skips is a zero (+-0.0 times a finite number,
+        or a masked 0.0), and adding a zero to a float x gives x bit for bit unless x is
+        -0.0 (-0.0 + 0.0 is 0.0). So the only results that could differ from a dense walk
+        are the signs of zero gradients, and none does: a gradient starts at 0.0 (a leaf
+        at what it held, never -0.0), and a sum of floats is -0.0 only when both terms
+        are, so no gradient is ever -0.0 for a skipped zero to keep. What is not a zero is
+        never skipped: a zero grad times an inf or nan local derivative passes its nan on.
+        The nodes themselves are all still found, so every non-leaf gradient is reset.
+
+        A known price of storing local derivatives as numbers: one that overflows when the
+        node is built (x * y for a huge y, 1 / x for a subnormal x, exp of a large x) is an
+        inf, and a zero upstream times it gives nan where a derivative evaluated during
+        backward might have stayed finite.
         """
         with _backward_lock:
             if self._x is None:
@@ -385,19 +427,52 @@ class Value:
             order = _interior_nodes(self)
             self._grad = 1.0
             # Newest first, a node's grad is complete by the time it passes it on. Every
-            # interior grad starts at -0.0, the additive identity of floats, so a first
-            # contribution sets it exactly and later ones add; leaves always add.
+            # interior grad starts at 0.0 (see _interior_nodes); contributions add.
             for v in order:
                 g = v._grad
-                y = v._y
-                if y is None:
-                    v._x._grad += g * v._dx
-                elif y is NARY:
-                    for x, d in zip(v._x, v._dx):
-                        x._grad += g * d
-                else:
-                    v._x._grad += g * v._dx
-                    y._grad += g * v._dy
+                if g != 0.0 and g - g == 0.0:  # finite and nonzero, the usual case: dense
+                    y = v._y  # (a masked edge passes g * 0.0, a zero, which changes nothing)
+                    if y is None:
+                        v._x._grad += g * v._dx
+                    elif y is NARY:
+                        for x, d in zip(v._x, v._dx):
+                            x._grad += g * d
+                    else:
+                        v._x._grad += g * v._dx
+                        y._grad += g * v._dy
+                elif g == 0.0:  # a zero grad: only an inf or nan local derivative passes (nan)
+                    y = v._y
+                    if y is None:
+                        d = v._dx
+                        if d - d != 0.0:
+                            v._x._grad += g * d
+                    elif y is NARY:
+                        total = sum(v._dx)  # finite only if every term is
+                        if total - total != 0.0:
+                            for x, d in zip(v._x, v._dx):
+                                if d - d != 0.0:
+                                    x._grad += g * d
+                    else:
+                        d = v._dx
+                        if d - d != 0.0:
+                            v._x._grad += g * d
+                        d = v._dy
+                        if d - d != 0.0:
+                            y._grad += g * d
+                else:  # nan or +-inf: every edge passes g * d, but a masked one 0.0 (skipped)
+                    y = v._y
+                    if y is None:
+                        if v._dx is not MASKED:
+                            v._x._grad += g * v._dx
+                    elif y is NARY:
+                        for x, d in zip(v._x, v._dx):
+                            if d is not MASKED:
+                                x._grad += g * d
+                    else:
+                        if v._dx is not MASKED:
+                            v._x._grad += g * v._dx
+                        if v._dy is not MASKED:
+                            y._grad += g * v._dy
 
     # micrograd's names, for code written against it and for backprop done by hand, as the
     # lecture that builds micrograd does it: set the output's grad to 1, then call
@@ -413,7 +488,8 @@ class Value:
 
         Only this node's step: calling it on every node, newest first, after setting the
         output's grad to 1, is a backward pass, except that every grad adds (`backward`
-        recomputes those of non-leaves from scratch).
+        recomputes those of non-leaves from scratch). A masked edge passes nothing (see
+        `backward`).
 
             >>> a, b = Value(2.0), Value(-3.0)
             >>> e = a * b
@@ -424,13 +500,14 @@ class Value:
         """
         g = self._grad
         for p, d in zip(self.parents, self.local_grads):
-            p._grad += g * d
+            if d is not MASKED:
+                p._grad += g * d
 
 
 def _interior_nodes(root: Value) -> list[Value]:
-    """The non-leaf nodes `root` depends on (itself included), newest first, grads set to -0.0:
+    """The non-leaf nodes `root` depends on (itself included), newest first, grads set to 0.0:
     a float object made for this walk, so a grad that *is* it marks a node found already."""
-    mark = float("-0.0")
+    mark = float("0.0")
     order = [root]
     root._grad = mark
     append = order.append
@@ -525,7 +602,20 @@ def _set_fields(v: Value, state: tuple[Any, ...]) -> None:
         if rest:
             y, v._dy = rest
             v._y = NARY if y is None else y
+        if _masks_base(v):  # a mark of identity does not survive pickling: the rule restores it
+            v._dx = MASKED
     v._stamp = next(_stamps)
+
+
+def _masks_base(v: Value) -> bool:
+    """Whether the edge to v's first parent is masked, by the rule `Value.backward` states,
+    read from the node's op, local derivative and exponent."""
+    op = v._op
+    if v._dx != 0.0 or not op.startswith(("relu", "**")):
+        return False
+    if op == "relu" or op in ("**0", "**-0"):
+        return True
+    return op == "**" and v._y._data == 0.0
 
 
 # -- walking a graph, and backward one step at a time --------------------------------------
@@ -557,8 +647,9 @@ class Contribution:
     """What one edge adds to its parent's gradient: `grad_after = grad_before + amount`.
 
     `local_grad` is d node / d parent, read from the node; `amount` is the node's
-    grad times it. `accumulates` is False for the parent's first contribution
-    (which sets its gradient, from 0) and True for every later one (+=).
+    grad times it (0.0 on a masked edge, whatever the grad: see `Value.backward`).
+    `accumulates` is False for the parent's first contribution (added to 0.0) and True
+    for every later one.
     """
 
     parent: Value
@@ -589,10 +680,12 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     Newest node first (the reverse of `topological_order`), so a node's gradient is
     complete when its step comes; only nodes with parents take a step. The rule, for
     each parent edge in argument order: the contribution is grad(node) times the local
-    derivative; a non-leaf parent's first contribution sets its gradient (non-leaf
-    gradients are recomputed from scratch), and every later one, and every one to a
-    leaf, is added (leaves accumulate from 0, as after `zero_grad`). The graph's own
-    `.grad` fields are neither read nor changed.
+    derivative, or 0.0 on a masked edge whatever the grad (relu at x <= 0, the base of
+    a power whose exponent is 0; see `Value.backward`); it is added to the parent's
+    gradient, which starts at 0.0 (leaves accumulate from 0, as after `zero_grad`;
+    non-leaf gradients are recomputed from scratch). Every edge has its step here, the
+    zero ones too: only `Value.backward`'s loop skips work. The graph's own `.grad`
+    fields are neither read nor changed.
 
         >>> x = Value(3.0, "x")
         >>> y = x * x
@@ -608,10 +701,10 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
         grad = grads[v]  # every consumer of the node has taken its step already
         contributions = []
         for parent, local in zip(v.parents, v.local_grads):
-            amount = grad * local
+            amount = 0.0 if local is MASKED else grad * local
             accumulates = parent in grads
             before = grads[parent] if accumulates else 0.0
-            after = before + amount if accumulates or parent._x is None else amount
+            after = before + amount
             grads[parent] = after
             contributions.append(Contribution(parent, local, amount, before, after, accumulates))
         yield BackwardStep(v, grad, tuple(contributions))
@@ -670,10 +763,13 @@ def _power(base: Value, exponent: Value | float) -> tuple[float, float, float]:
     if x == 0.0 and y < 0.0:
         raise ZeroDivisionError(f"pow: zero base {describe(base)} to the negative power {y!r}")
     out = _pow_float(x, y)
-    d_base = 0.0 if y == 0.0 else y * _pow_float(x, y - 1.0)
-    # At x == 0 (y > 0) d/dy is 0, as in PyTorch; for a negative base (integer y) the
-    # real log is undefined: nan.
-    d_exponent = out * math.log(x) if x > 0.0 or x != x else 0.0 if x == 0.0 else math.nan
+    d_base = MASKED if y == 0.0 else y * _pow_float(x, y - 1.0)  # masked: see Value.backward
+    # At x == 0 (y >= 0) d/dy is 0, as in PyTorch, and nan for y nan (0 ** nan: nan * log 0);
+    # for a negative base (integer y) the real log is undefined: nan.
+    if x > 0.0 or x != x:
+        d_exponent = out * math.log(x)
+    else:
+        d_exponent = 0.0 if x == 0.0 and y >= 0.0 else math.nan
     return out, d_base, d_exponent
 
 
