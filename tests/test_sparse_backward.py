@@ -73,7 +73,7 @@ def dense(root: Value, start: dict[Value, float]) -> dict[Value, float]:
 @settings(max_examples=1000)
 @given(graphs(), st.lists(st.sampled_from([0.0, -0.0, 0.5, math.nan, 7.0]), min_size=30, max_size=30))
 def test_sparse_loop_gives_the_dense_rule_bit_for_bit(graph, held):
-    leaves, nodes, root = graph
+    _, _, root = graph
     everything = topological_order(root)
     for i, v in enumerate(everything):  # leaves hold something; interior grads are stale
         v.grad = held[i % len(held)]

@@ -23,7 +23,21 @@ from chainrule.engine import linear, logsumexp
 SPECIALS = [0.0, -0.0, 1.0, -1.0, 2.0, math.inf, -math.inf, math.nan, 1e300, -1e300, 5e-324, 800.0]
 WEIGHTS = [1.0, -1.0, 0.5, math.inf, -math.inf, math.nan, 0.0, -0.0]
 EXPONENTS = [0.0, -0.0, 0.5, 1.0, 2.0, 3.0, 1.5, -1.0, -2.0]
-UNARY = ["neg", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "leaky_relu", "abs", "sin", "cos", "softplus", "pow_number"]
+UNARY = [
+    "neg",
+    "exp",
+    "log",
+    "sqrt",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "leaky_relu",
+    "abs",
+    "sin",
+    "cos",
+    "softplus",
+    "pow_number",
+]
 BINARY = ["+", "-", "*", "/", "pow"]
 NARY_OPS = ["linear", "logsumexp"]
 
@@ -86,7 +100,10 @@ def random_program(seed: int, n_ops: int = 12) -> tuple[list[float], list[Step],
     while len(steps) < n_ops:
         kind = rng.random()
         n = len(nodes)
-        pick = lambda: rng.randrange(max(0, n - 6), n) if rng.random() < 0.7 else rng.randrange(n)  # noqa: E731
+
+        def pick(n: int = n) -> int:
+            return rng.randrange(max(0, n - 6), n) if rng.random() < 0.7 else rng.randrange(n)
+
         if kind < 0.5:
             op = rng.choice(UNARY)
             extra = rng.choice(EXPONENTS) if op == "pow_number" else rng.choice([0.01, 0.0, 0.2])

@@ -268,6 +268,8 @@ class Value:
         is a square root, as in torch: (-0.0) ** 0.5 is -0.0, its slope -inf."""
         if isinstance(other, Value):
             out, d_base, d_exponent = _power(self, other)
+            if d_base is MASKED:  # kept as an n-ary node: the loop checks masks there only
+                return node(out, "**", (self, other), (MASKED, d_exponent), NARY)
             return node(out, "**", self, d_base, other, d_exponent)
         if type(other) is not float:
             if not is_real(other):
@@ -333,8 +335,8 @@ class Value:
         PyTorch: it passes 0 whatever the upstream gradient, nan and inf included (see
         `backward`)."""
         x = self._data
-        if x <= 0.0:
-            return node(x if x == 0.0 else 0.0, "relu", self, MASKED)
+        if x <= 0.0:  # 0.0 below 0, and the zero itself (-0.0 stays -0.0) at 0
+            return node(0.0 if x else x, "relu", self, MASKED)
         return node(x, "relu", self, 1.0)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
@@ -400,19 +402,23 @@ class Value:
           edge to y is not masked).
 
         A masked edge stores `MASKED`, a 0.0 marked by its identity (`local_grads` shows
-        0.0). Every gradient is 0.0 plus its contributions, added in that order: a
+        0.0); `x ** y` with a masked edge is kept as an n-ary node, where the loop looks.
+        Every gradient is 0.0 plus its contributions, added in that order: a
         non-leaf's from scratch, a leaf's onto what it held. So no gradient is ever -0.0
         (`grad = -0.0` stores 0.0).
 
-        Sparse: the loop skips work, never results. It passes nothing on from a node whose
-        grad is +-0.0 along an edge whose local derivative is finite, and nothing along a
-        masked edge. Each contribution it skips is a zero (+-0.0 times a finite number,
-        or a masked 0.0), and adding a zero to a float x gives x bit for bit unless x is
-        -0.0 (-0.0 + 0.0 is 0.0). So the only results that could differ from a dense walk
-        are the signs of zero gradients, and none does: a gradient starts at 0.0 (a leaf
-        at what it held, never -0.0), and a sum of floats is -0.0 only when both terms
-        are, so no gradient is ever -0.0 for a skipped zero to keep. What is not a zero is
-        never skipped: a zero grad times an inf or nan local derivative passes its nan on.
+        Sparse: the loop skips work, never results. An n-ary node (`linear`, `logsumexp`:
+        most of a network's edges) whose grad is +-0.0 passes nothing along edges whose
+        local derivative is finite, and no node passes anything along a masked edge (a
+        unary or binary node takes its step whatever its grad: its one or two edges cost
+        less than a check would). Each contribution skipped is a zero (+-0.0 times a
+        finite number, or a masked 0.0), and adding a zero to a float x gives x bit for
+        bit unless x is -0.0 (-0.0 + 0.0 is 0.0). So the only results that could differ
+        from a dense walk are the signs of zero gradients, and none does: a gradient
+        starts at 0.0 (a leaf at what it held, never -0.0), and a sum of floats is -0.0
+        only when both terms are, so no gradient is ever -0.0 for a skipped zero to keep.
+        What is not a zero is never skipped: a zero grad times an inf or nan local
+        derivative passes its nan on.
         The nodes themselves are all still found, so every non-leaf gradient is reset.
 
         A known price of storing local derivatives as numbers: one that overflows when the
@@ -426,53 +432,34 @@ class Value:
                 return
             order = _interior_nodes(self)
             self._grad = 1.0
+            masked = MASKED
             # Newest first, a node's grad is complete by the time it passes it on. Every
-            # interior grad starts at 0.0 (see _interior_nodes); contributions add.
+            # interior grad starts at 0.0 (see _interior_nodes); contributions add. Masked
+            # edges are on unary nodes (relu, x ** 0) and on n-ary ones (x ** y at y = 0).
             for v in order:
                 g = v._grad
-                if g != 0.0 and g - g == 0.0:  # finite and nonzero, the usual case: dense
-                    y = v._y  # (a masked edge passes g * 0.0, a zero, which changes nothing)
-                    if y is None:
-                        v._x._grad += g * v._dx
-                    elif y is NARY:
+                y = v._y
+                if y is None:
+                    d = v._dx
+                    if d is not masked:
+                        v._x._grad += g * d
+                elif y is NARY:
+                    if g != 0.0 and g - g == 0.0:  # finite, nonzero: masked edges pass a zero
                         for x, d in zip(v._x, v._dx):
                             x._grad += g * d
-                    else:
-                        v._x._grad += g * v._dx
-                        y._grad += g * v._dy
-                elif g == 0.0:  # a zero grad: only an inf or nan local derivative passes (nan)
-                    y = v._y
-                    if y is None:
-                        d = v._dx
-                        if d - d != 0.0:
-                            v._x._grad += g * d
-                    elif y is NARY:
+                    elif g == 0.0:  # only an inf or nan local derivative passes anything (nan)
                         total = sum(v._dx)  # finite only if every term is
                         if total - total != 0.0:
                             for x, d in zip(v._x, v._dx):
                                 if d - d != 0.0:
                                     x._grad += g * d
-                    else:
-                        d = v._dx
-                        if d - d != 0.0:
-                            v._x._grad += g * d
-                        d = v._dy
-                        if d - d != 0.0:
-                            y._grad += g * d
-                else:  # nan or +-inf: every edge passes g * d, but a masked one 0.0 (skipped)
-                    y = v._y
-                    if y is None:
-                        if v._dx is not MASKED:
-                            v._x._grad += g * v._dx
-                    elif y is NARY:
+                    else:  # nan or +-inf: masked edges pass nothing
                         for x, d in zip(v._x, v._dx):
-                            if d is not MASKED:
+                            if d is not masked:
                                 x._grad += g * d
-                    else:
-                        if v._dx is not MASKED:
-                            v._x._grad += g * v._dx
-                        if v._dy is not MASKED:
-                            y._grad += g * v._dy
+                else:
+                    v._x._grad += g * v._dx
+                    y._grad += g * v._dy
 
     # micrograd's names, for code written against it and for backprop done by hand, as the
     # lecture that builds micrograd does it: set the output's grad to 1, then call
@@ -511,9 +498,10 @@ def _interior_nodes(root: Value) -> list[Value]:
     order = [root]
     root._grad = mark
     append = order.append
+    nary = NARY  # a local: read once per node
     for v in order:  # the list grows as the walk finds nodes: iterative, breadth first
         y = v._y
-        if y is NARY:
+        if y is nary:
             for x in v._x:
                 if x._x is not None and x._grad is not mark:
                     x._grad = mark
@@ -602,20 +590,18 @@ def _set_fields(v: Value, state: tuple[Any, ...]) -> None:
         if rest:
             y, v._dy = rest
             v._y = NARY if y is None else y
-        if _masks_base(v):  # a mark of identity does not survive pickling: the rule restores it
-            v._dx = MASKED
+        _restore_mask(v)  # a mark of identity does not survive pickling: the rule restores it
     v._stamp = next(_stamps)
 
 
-def _masks_base(v: Value) -> bool:
-    """Whether the edge to v's first parent is masked, by the rule `Value.backward` states,
-    read from the node's op, local derivative and exponent."""
+def _restore_mask(v: Value) -> None:
+    """Mark v's masked edge again, by the rule `Value.backward` states, from its op and
+    layout: relu with slope 0, `x ** c` with c == 0, and `x ** y`, n-ary only when masked."""
     op = v._op
-    if v._dx != 0.0 or not op.startswith(("relu", "**")):
-        return False
-    if op == "relu" or op in ("**0", "**-0"):
-        return True
-    return op == "**" and v._y._data == 0.0
+    if (op == "relu" and v._dx == 0.0) or op in ("**0", "**-0"):
+        v._dx = MASKED
+    elif op == "**" and v._y is NARY:
+        v._dx = (MASKED, v._dx[1])
 
 
 # -- walking a graph, and backward one step at a time --------------------------------------
@@ -767,10 +753,8 @@ def _power(base: Value, exponent: Value | float) -> tuple[float, float, float]:
     # At x == 0 (y >= 0) d/dy is 0, as in PyTorch, and nan for y nan (0 ** nan: nan * log 0);
     # for a negative base (integer y) the real log is undefined: nan.
     if x > 0.0 or x != x:
-        d_exponent = out * math.log(x)
-    else:
-        d_exponent = 0.0 if x == 0.0 and y >= 0.0 else math.nan
-    return out, d_base, d_exponent
+        return out, d_base, out * math.log(x)
+    return out, d_base, 0.0 if x == 0.0 and y >= 0.0 else math.nan
 
 
 def _sin_cos(x: float) -> tuple[float, float]:
