@@ -131,5 +131,11 @@ def test_masked_edges_show_zero_and_survive_a_copy():
     for clone in (pickle.loads(pickle.dumps(y * INF)), copy.deepcopy(y * INF)):
         clone.backward()
         assert clone.parents[0].parents[0].grad == 0.0
+    power = Value(2.0) ** Value(0.0)  # the base's edge masked, the exponent's not
+    assert power.parents[1].data == 0.0 and power.local_grads == (0.0, math.log(2.0))
+    for clone in (pickle.loads(pickle.dumps(power * NAN)), copy.deepcopy(power * NAN)):
+        clone.backward()
+        base, exponent = clone.parents[0].parents
+        assert base.grad == 0.0 and math.isnan(exponent.grad)
     z = logsumexp([Value(1.0), Value(INF)])
     assert z.local_grads == (0.0, NAN) or (z.local_grads[0] == 0.0 and math.isnan(z.local_grads[1]))
