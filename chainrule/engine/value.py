@@ -94,8 +94,8 @@ class Value:
     dicts; `bool(v)` is `v.data != 0`, as for a torch scalar (nan is true). They pickle
     and deep-copy with their graph. `.data`, `.grad` and `.label` may be set by hand,
     and are checked when set (`grad = None` is 0.0, as torch's optimizers read a missing
-    grad); the local derivatives of nodes already built from a Value were fixed when they
-    were built.
+    grad, and -0.0 is 0.0: see `backward`); the local derivatives of nodes already
+    built from a Value were fixed when they were built.
     """
 
     __slots__ = ("__weakref__", "_data", "_dx", "_dy", "_grad", "_label", "_op", "_scope", "_stamp", "_x", "_y")
