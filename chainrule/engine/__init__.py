@@ -6,7 +6,8 @@ module builds on its public names.
 - `chainrule.engine.value`: `Value`, what a node holds, its primitives (each forward value
   beside its local derivatives), `node`, the one constructor of nodes, and backward twice:
   `Value.backward`, the fast loop, and `backward_steps`, its rule one step at a time, with
-  `gradients` read from it; `topological_order`; `describe`, how a message names a node;
+  `gradients` read from it; `MASKED`, the local derivative of an edge that passes 0
+  whatever its upstream gradient, as torch masks it; `topological_order`; `describe`, how a message names a node;
 - `chainrule.engine.nary`: `linear` and `logsumexp`, primitives of any number of inputs;
 - `chainrule.engine.custom`: `op`, your own primitive from a function of floats that
   returns its value and local derivatives;
@@ -27,6 +28,7 @@ from .custom import op
 from .modes import enter_scope, is_grad_enabled, no_grad, restore_scope, switch_scope
 from .nary import linear, logsumexp
 from .value import (
+    MASKED,
     BackwardStep,
     Contribution,
     Number,
@@ -38,6 +40,7 @@ from .value import (
 )
 
 __all__ = [
+    "MASKED",
     "BackwardStep",
     "Contribution",
     "Number",
