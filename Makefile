@@ -85,11 +85,15 @@ ifeq ($(WITH_TORCH),1)
 TEST_DEPS += $(VENV)/.installed-torch
 endif
 
+# import-linter 2.17 needs Python >= 3.11: on 3.10 the layers go unchecked, and say so.
+LINT_IMPORTS = if [ -x $(VENV)/bin/lint-imports ]; then $(VENV)/bin/lint-imports; \
+	else echo "lint-imports skipped: import-linter 2.17 needs Python >= 3.11 (CI checks the layers on 3.11)"; fi
+
 test: $(TEST_DEPS)
 	@$(GRAPHVIZ_OR_DOT)
 	$(PY) -m ruff check $(LINT_PATHS)
 	$(PY) -m mypy
-	$(VENV)/bin/lint-imports
+	$(LINT_IMPORTS)
 	$(PY) -m pytest
 
 # The suite alone, without lint: what `make test-pythons` runs on the Pythons without torch.
@@ -105,7 +109,7 @@ lint: $(VENV)/.installed-test
 	$(PY) -m ruff check $(LINT_PATHS)
 	$(PY) -m ruff format --check $(LINT_PATHS)
 	$(PY) -m mypy
-	$(VENV)/bin/lint-imports
+	$(LINT_IMPORTS)
 
 demo: $(VENV)/.installed-demo
 	@$(GRAPHVIZ_OR_DOT)
