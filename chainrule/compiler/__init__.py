@@ -53,21 +53,21 @@ from typing import Any
 
 from ..engine import Value
 from ..engine.checks import is_real
-from .codegen import Program, Retrace, generate
-from .trace import DataDependent, Trace, trace
+from .codegen import Program, RetraceError, generate
+from .trace import DataDependentError, Trace, trace
 
-__all__ = ["Compiled", "DataDependent", "compile"]
+__all__ = ["Compiled", "DataDependentError", "compile"]
 
 _UNTOUCHED = float("-0.0")  # an output's grad until something is backpropagated into it
 
 
-def compile(target: Any) -> Compiled:  # noqa: A001 - chainrule.compile, as torch.compile
+def compile(target: Any) -> Compiled:  # chainrule.compile, as torch.compile
     """Compile a Module (chainrule.nn's or chainrule.micrograd.nn's `Neuron`, `Layer`, `MLP`, or
     one of your own) or a function of Values into a `Compiled` callable (see the module docs).
 
     TypeError for anything else, naming what it was given.
     """
-    if isinstance(target, type) or isinstance(target, Value) or not callable(target):
+    if isinstance(target, (type, Value)) or not callable(target):
         what = f"the class {target.__name__}" if isinstance(target, type) else type(target).__name__
         raise TypeError(
             f"compile: takes a Module (an nn.MLP, Layer, Neuron or your own) or a function of Values, got {what}"
@@ -90,28 +90,29 @@ class Compiled:
 
     def __call__(self, *args: Any) -> Any:
         """The target's result for `args`, as Values (leaves holding the compiled numbers)."""
-        key, flat = _flatten(args)
+        key, flat = _flatten(args, not self.is_module)
         template = self._template(key, args, flat)
-        return self._run(template, [flat])[0]
+        return self._run(template, [flat], [args])[0]
 
     def batch(self, samples: Sequence[Any]) -> list[Any]:
         """`[compiled(x) for x in samples]` in one compiled loop, for a target of one argument;
         `backward()` then takes every sample's outputs."""
         if not samples:
             return []
-        key, flat = _flatten((samples[0],))
+        numbers = not self.is_module
+        key, flat = _flatten((samples[0],), numbers)
         template = self._template(key, (samples[0],), flat)
         rows = [flat]
         for x in samples[1:]:
             if type(x) is list and len(x) == len(flat) and all(type(e) is float for e in x):
                 rows.append(x)
                 continue
-            other, row = _flatten((x,))
+            other, row = _flatten((x,), numbers)
             if other != key:
                 self._template(other, (x,), row)  # the eager model raises here, as it would for x alone
                 raise ValueError(f"compile: batch samples differ in shape: {samples[0]!r} and {x!r}")
             rows.append(row)
-        return self._run(template, rows)
+        return self._run(template, rows, [(x,) for x in samples])
 
     def _template(self, key: Hashable, args: tuple[Any, ...], flat: list[Any]) -> _Template:
         template = self._programs.get(key)
@@ -122,7 +123,7 @@ class Compiled:
     def _trace(self, key: Hashable, args: tuple[Any, ...], flat: list[Any], slopes: dict[int, float]) -> _Template:
         names = _argument_names(self.target, len(args))
         leaves: list[Value] = []
-        rebuilt = _rebuild(args, flat, names, leaves)
+        rebuilt = _rebuild(args, flat, names, leaves, not self.is_module)
         t, result = trace(lambda: self.target(*rebuilt), leaves, self.name)
         takes_values = any(isinstance(x, Value) for x in flat)
         program = generate(t, takes_values, slopes)
@@ -130,19 +131,22 @@ class Compiled:
         self._programs[key] = self._newest = template
         return template
 
-    def _run(self, template: _Template, rows: list[list[Any]]) -> list[Any]:
+    def _run(self, template: _Template, rows: list[list[Any]], calls: list[tuple[Any, ...]]) -> list[Any]:
         values = tuple(p.data for p in template.params)
-        samples = [[x.data if isinstance(x, Value) else x for x in row] for row in rows] if template.takes_values else rows
-        for _ in range(len(template.program.slopes) + 2):
+        samples = (
+            [[x.data if isinstance(x, Value) else x for x in row] for row in rows] if template.takes_values else rows
+        )
+        for _ in range(len(template.t.order) + 1):  # each retrace learns one more slope
             try:
                 tapes = template.program.forward(values, samples)
                 break
-            except Retrace:
-                template = self._learn_slope(template, rows)
+            except RetraceError:
+                template = self._learn_slope(template, rows, calls)
                 values = tuple(p.data for p in template.params)
             except Exception:
-                for row in rows:  # the eager model on each sample raises the eager error
-                    self.target(*_rebuild(template.args, row, _argument_names(self.target, 1), []))
+                numbers = not self.is_module
+                for row, call in zip(rows, calls):  # the eager model on each sample raises the eager error
+                    self.target(*_rebuild(call, row, _argument_names(self.target, len(call)), [], numbers))
                 raise
         outputs = []
         for tape in tapes:
@@ -153,15 +157,15 @@ class Compiled:
         self._last = _Run(template, values, tapes, outputs, rows)
         return [template.shape(leaves) for leaves in outputs]
 
-    def _learn_slope(self, template: _Template, rows: list[list[Any]]) -> _Template:
+    def _learn_slope(self, template: _Template, rows: list[list[Any]], calls: list[tuple[Any, ...]]) -> _Template:
         """Trace again at the first sample that met a leaky_relu slope the trace did not know."""
         values = tuple(p.data for p in template.params)
-        for row in rows:
+        for row, call in zip(rows, calls):
             try:
                 template.program.forward(values, [[x.data if isinstance(x, Value) else x for x in row]])
-            except Retrace:
-                key, flat = _flatten(tuple(template.regroup(row)))
-                return self._trace(key, tuple(template.regroup(row)), flat, template.program.slopes)
+            except RetraceError:
+                key, flat = _flatten(call, not self.is_module)
+                return self._trace(key, call, flat, template.program.slopes)
         raise RuntimeError("compile: a leaky_relu slope was missing, then found")  # pragma: no cover
 
     # -- backward --------------------------------------------------------------------
@@ -233,10 +237,6 @@ class _Template:
             return leaves[0]
         return tuple(leaves) if issubclass(self.returns, tuple) else leaves
 
-    def regroup(self, row: list[Any]) -> list[Any]:
-        """The call's arguments again from one flattened row (for a target of one list argument)."""
-        return [row] if len(self.args) == 1 and isinstance(self.args[0], (list, tuple)) else list(row)
-
 
 def _same(a: object, b: object) -> bool:
     return a is b
@@ -245,7 +245,14 @@ def _same(a: object, b: object) -> bool:
 class _Run:
     """What one call left for `backward`: the numbers it ran on and the outputs it gave."""
 
-    def __init__(self, template: _Template, values: tuple[float, ...], tapes: list[Any], outputs: list[list[Value]], rows: list[list[Any]]) -> None:
+    def __init__(
+        self,
+        template: _Template,
+        values: tuple[float, ...],
+        tapes: list[Any],
+        outputs: list[list[Value]],
+        rows: list[list[Any]],
+    ) -> None:
         self.template, self.values, self.tapes, self.outputs, self.rows = template, values, tapes, outputs, rows
 
     def seeds(self, grads: tuple[float, ...]) -> list[tuple[float, ...]]:
@@ -259,16 +266,20 @@ class _Run:
         return [tuple(leaf.grad for leaf in leaves) for leaves in self.outputs]
 
 
-def _flatten(args: tuple[Any, ...]) -> tuple[Hashable, list[Any]]:
-    """The call's shape (the key of its trace) and its numbers and Values, flattened."""
+def _flatten(args: tuple[Any, ...], numbers: bool = False) -> tuple[Hashable, list[Any]]:
+    """The call's shape (the key of its trace) and its numbers and Values, flattened. A number
+    standing alone as an argument is an input with `numbers` (a function of Values), and
+    otherwise a setting of the call, as a Module takes it (a sample is a list)."""
     key: list[Hashable] = []
     flat: list[Any] = []
     seen: dict[int, int] = {}
     for arg in args:
         if isinstance(arg, (list, tuple)):
             key.append(("seq", tuple(_kind(e, flat, seen) for e in arg)))  # a list or a tuple: one graph
-        else:
+        elif numbers or isinstance(arg, Value):
             key.append(_kind(arg, flat, seen))
+        else:
+            key.append(_setting(arg))
     return tuple(key), flat
 
 
@@ -283,10 +294,17 @@ def _kind(x: Any, flat: list[Any], seen: dict[int, int]) -> Hashable:
         except (OverflowError, ValueError, TypeError):
             return ("o", id(x))  # the eager model says what is wrong with it
         return "n"
+    return _setting(x)
+
+
+def _setting(x: Any) -> Hashable:
+    """Anything else in a call is a setting of the trace: a call with another traces again."""
     try:
         hash(x)
     except TypeError:
-        raise TypeError(f"compile: arguments must be numbers, Values, lists of them or hashable settings, got {type(x).__name__}") from None
+        raise TypeError(
+            f"compile: arguments must be numbers, Values, lists of them or hashable settings, got {type(x).__name__}"
+        ) from None
     return ("o", type(x), x)
 
 
@@ -299,19 +317,19 @@ def _argument_names(target: Any, count: int) -> list[str]:
     return names[:count] if len(names) >= count else ["x"] if count == 1 else [f"x{j}_" for j in range(count)]
 
 
-def _rebuild(args: tuple[Any, ...], flat: list[Any], names: list[str], leaves: list[Value]) -> list[Any]:
+def _rebuild(args: tuple[Any, ...], flat: list[Any], names: list[str], leaves: list[Value], numbers: bool) -> list[Any]:
     """The arguments with every number a labelled leaf (as Layer labels its inputs x0, x1, ...)."""
     made: dict[int, Value] = {}
     it = iter(flat)
 
-    def leaf(x: Any, label: str) -> Any:
+    def leaf(x: Any, label: str, alone: bool = False) -> Any:
         if isinstance(x, Value):
             v = next(it)
             if id(v) not in made:
                 made[id(v)] = v
                 leaves.append(v)
             return v
-        if type(x) is float or (is_real(x) and not isinstance(x, bool)):
+        if (type(x) is float or (is_real(x) and not isinstance(x, bool))) and not (alone and not numbers):
             v = Value(next(it), label)
             leaves.append(v)
             return v
@@ -322,7 +340,7 @@ def _rebuild(args: tuple[Any, ...], flat: list[Any], names: list[str], leaves: l
         if isinstance(arg, (list, tuple)):
             out.append(type(arg)(leaf(e, f"{name}{i}") for i, e in enumerate(arg)))
         else:
-            out.append(leaf(arg, name))
+            out.append(leaf(arg, name, alone=True))
     return out
 
 

@@ -30,21 +30,21 @@ from ..notation import expression
 from .ops import HELPERS, MASK_EDGES, OpCode, op_code, pow_dbase, pow_float
 from .trace import Trace
 
-__all__ = ["Program", "Retrace", "generate"]
+__all__ = ["Program", "RetraceError", "generate"]
 
 _RESERVED = {*HELPERS, "params", "grads", "samples", "tapes", "seeds", "in_grads", "in_out", "append", "dense"}
 _RESERVED |= {"sparse", "isfinite", "unknown_slope", "forward", "backward", "zip", "reversed"}
 _SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
 
-class Retrace(Exception):
+class RetraceError(Exception):
     """Raised by compiled code that meets a case its trace did not show (a leaky_relu below 0
     whose slope the trace could not read): the caller traces again."""
 
 
 def unknown_slope() -> float:
     """The forward value of a leaky_relu below 0 whose slope the trace never saw."""
-    raise Retrace
+    raise RetraceError
 
 
 @dataclass
@@ -66,7 +66,7 @@ def generate(t: Trace, input_grads: bool, slopes: dict[int, float] | None = None
     gen = _Writer(t, input_grads, dict(slopes or {}))
     source = gen.source()
     namespace: dict[str, Any] = {**HELPERS, "isfinite": math.isfinite, "unknown_slope": unknown_slope}
-    exec(compile(source, "<chainrule.compile>", "exec"), namespace)  # noqa: S102 - our own generated code
+    exec(compile(source, "<chainrule.compile>", "exec"), namespace)  # our own generated code
     return Program(source, namespace["forward"], namespace["backward"], gen.output_slots, gen.slopes)
 
 
@@ -135,7 +135,8 @@ class _Writer:
         args = [self.value(p) for p in v.parents]
         if v.op == "linear":
             n = len(args) // 2
-            return [(a, None) for a in args[n : 2 * n]] + [(a, None) for a in args[:n]] + [("1.0", None)]
+            edges: list[tuple[str, str | None]] = [(a, None) for a in [*args[n : 2 * n], *args[:n], "1.0"]]
+            return edges
         if v.op == "logsumexp":
             return [(f"sm_{self.names[v]}[{k}]", None) for k in range(len(args))]
         row = self.rows[v]
@@ -192,8 +193,10 @@ class _Writer:
         seeds = _tuple([f"s{k}" for k in range(len(self.t.outputs))])
         in_grads = _tuple([f"d_{names[x]}" for x in self.t.inputs])
         loop = f"    for {tape}, {seeds}"
-        loop += f", {in_grads} in zip(reversed(tapes), reversed(seeds), reversed(in_grads)):" if self.input_grads else (
-            " in zip(reversed(tapes), reversed(seeds)):"
+        loop += (
+            f", {in_grads} in zip(reversed(tapes), reversed(seeds), reversed(in_grads)):"
+            if self.input_grads
+            else (" in zip(reversed(tapes), reversed(seeds)):")
         )
         started: set[Value] = set()
         body = [f"sparse = not dense and isfinite({self.sparse_check()})"] if self.has_linear() else []
@@ -247,11 +250,17 @@ def _identifiers(t: Trace) -> dict[Value, str]:
     """Each node's variable: its notation name as a Python name, made unique."""
     taken: set[str] = set()
     out: dict[Value, str] = {}
-    for v in t.order:
-        if v.is_constant:
+    for v in [*t.inputs, *t.order]:
+        if v.is_constant or v in out:
             continue
         base = re.sub(r"\W", "_", t.names[v].translate(_SUBSCRIPT_DIGITS)) or "v"
-        if base[0].isdigit() or keyword.iskeyword(base) or base in _RESERVED or base.startswith(("d_", "sm_")) or re.fullmatch(r"s\d+", base):
+        if (
+            base[0].isdigit()
+            or keyword.iskeyword(base)
+            or base in _RESERVED
+            or base.startswith(("d_", "sm_"))
+            or re.fullmatch(r"s\d+", base)
+        ):
             base = f"v_{base}"
         name, k = base, 1
         while name in taken:

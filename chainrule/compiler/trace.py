@@ -23,7 +23,7 @@ from typing import Any
 from ..engine import Value, logsumexp, topological_order
 from ..notation import node_names
 
-__all__ = ["DataDependent", "Trace", "trace"]
+__all__ = ["DataDependentError", "Trace", "trace"]
 
 # Modules whose reads of a node's number are not control flow (see the module docstring).
 _TRUSTED = ("chainrule.engine", "chainrule.nn.modules", "chainrule.compiler")
@@ -33,7 +33,7 @@ _lock = threading.RLock()  # a traced function may call another compiled one
 _depth = [0]  # traces under way in the thread holding the lock: only the outermost swaps
 
 
-class DataDependent(TypeError):
+class DataDependentError(TypeError):
     """The traced code read a node's number, so its graph may depend on the data."""
 
 
@@ -62,6 +62,8 @@ def trace(run: Callable[[], Any], inputs: list[Value], what: str) -> tuple[Trace
     join = logsumexp(outputs)  # one node over every output, so one walk finds the whole graph
     order = topological_order(join)[:-1]
     names = node_names(join)
+    for x in inputs:  # an input the graph does not use is named too: the code still takes it
+        names.setdefault(x, x.label or "unused")
     known = set(inputs)
     params = [v for v in order if v.is_leaf and not v.is_constant and v not in known]
     return Trace(order, inputs, params, outputs, names), result
@@ -72,9 +74,7 @@ def _outputs(result: Any, what: str) -> list[Value]:
         return [result]
     if isinstance(result, (list, tuple)) and result and all(isinstance(v, Value) for v in result):
         return list(result)
-    raise TypeError(
-        f"compile: {what} must return a Value or a non-empty list of Values, got {type(result).__name__}"
-    )
+    raise TypeError(f"compile: {what} must return a Value or a non-empty list of Values, got {type(result).__name__}")
 
 
 @contextmanager
@@ -90,7 +90,7 @@ def _watching(what: str) -> Iterator[None]:
         if module.startswith(_TRUSTED):
             return
         label = f" (label {v.label!r})" if v.label else ""
-        raise DataDependent(
+        raise DataDependentError(
             f"compile: {what} reads the number of a node{label} through {how} at "
             f"{frame.f_code.co_filename}:{frame.f_lineno} while it builds its graph, so the graph "
             "may depend on the data (Python control flow such as `if x.data > 0`), which compiled "

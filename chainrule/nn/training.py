@@ -158,7 +158,7 @@ def fit(
     batch_size: int | None = None,
     seed: int | None = None,
     progress: bool = True,
-    compile: bool = False,  # noqa: A002 - the word torch uses
+    compile: bool = False,  # the word torch.compile uses
 ) -> History:
     """Train `model` on samples `X` with labels `y` for `epochs` passes; return a `History`.
 
