@@ -236,7 +236,8 @@ def backward(params, grads, tapes, seeds, in_grads, dense):
     (w, b) = params
     (d_w, d_b) = grads
     in_out = []
-    for (x, mul1, z, a, sub1, L), (s0,) in zip(reversed(tapes), reversed(seeds)):
+    for values, (s0,) in zip(reversed(tapes), reversed(seeds)):
+        (x, mul1, z, a, sub1, L) = values
         d_L = s0  # output 0, L
         d_sub1 = d_L * pow_dbase(sub1, 2.0)  # L → sub₁
         d_a = d_sub1  # sub₁ → a

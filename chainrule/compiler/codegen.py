@@ -21,6 +21,7 @@ from __future__ import annotations
 import keyword
 import math
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,8 +33,21 @@ from .trace import Trace
 
 __all__ = ["Program", "RetraceError", "generate"]
 
-_RESERVED = {*HELPERS, "params", "grads", "samples", "tapes", "seeds", "in_grads", "in_out", "append", "dense"}
+_RESERVED = {
+    *HELPERS,
+    "values",
+    "params",
+    "grads",
+    "samples",
+    "tapes",
+    "seeds",
+    "in_grads",
+    "in_out",
+    "append",
+    "dense",
+}
 _RESERVED |= {"sparse", "isfinite", "unknown_slope", "forward", "backward", "zip", "reversed"}
+_PLAIN_SUM = sys.version_info < (3, 12)
 _SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
 
@@ -118,7 +132,10 @@ class _Writer:
         args = [self.value(p) for p in v.parents]
         if v.op == "linear":
             n = len(args) // 2
-            code = f"sum({_tuple([f'{w} * {x}' for w, x in zip(args[:n], args[n : 2 * n])])}, {args[-1]})"
+            products = [f"{w} * {x}" for w, x in zip(args[:n], args[n : 2 * n])]
+            # sum() adds left to right before Python 3.12, which then made it compensated: the chain
+            # of + is the same floats where it holds, and faster.
+            code = " + ".join([args[-1], *products]) if _PLAIN_SUM else f"sum({_tuple(products)}, {args[-1]})"
         elif v.op == "logsumexp":
             code = f"logsumexp({_tuple(args)})"
         else:
@@ -192,14 +209,15 @@ class _Writer:
         tape = _tuple([names[v] if not v.is_constant else "_" for v in self.tape])
         seeds = _tuple([f"s{k}" for k in range(len(self.t.outputs))])
         in_grads = _tuple([f"d_{names[x]}" for x in self.t.inputs])
-        loop = f"    for {tape}, {seeds}"
+        loop = f"    for values, {seeds}"
         loop += (
             f", {in_grads} in zip(reversed(tapes), reversed(seeds), reversed(in_grads)):"
             if self.input_grads
-            else (" in zip(reversed(tapes), reversed(seeds)):")
+            else " in zip(reversed(tapes), reversed(seeds)):"
         )
         started: set[Value] = set()
-        body = [f"sparse = not dense and isfinite({self.sparse_check()})"] if self.has_linear() else []
+        body = self.skips()
+        body.append(f"{tape} = values")
         for k, v in enumerate(self.t.outputs):
             if v in self.needs:
                 sign = "+=" if v in started or v in self.leaves else "="
@@ -214,17 +232,25 @@ class _Writer:
         head += [f"    {grads} = grads", "    in_out = []", loop]
         return [*head, *("        " + line for line in body), f"    return {grads}, in_out"]
 
-    def has_linear(self) -> bool:
-        return any(v.op == "linear" for v in self.t.order)
+    def skips(self) -> list[str]:
+        """`sparse`: every number of the sample is finite, so a term with a gradient of 0 is +-0
+        and may be skipped; a whole sample is skipped when its outputs' gradients are all 0 and
+        each op's local derivatives are finite wherever its inputs are (relu, linear, tanh...)."""
+        if not any(v.op == "linear" for v in self.t.order):
+            return []
+        constants = [v.data for v in self.t.order if v.is_constant]
+        if not all(map(math.isfinite, constants)):
+            return ["sparse = False  # a constant is not finite"]
+        lines = ["sparse = not dense and isfinite(sum(values))  # every number finite: a 0 passes on 0"]
+        if not self.input_grads and all(v.is_leaf or v.op in _FINITE_SLOPES for v in self.t.order):
+            seeds = " or ".join(f"s{k}" for k in range(len(self.t.outputs)))
+            lines.append(f"if sparse and not ({seeds}):  # nothing to pass back from this sample")
+            lines.append("    continue")
+        return lines
 
-    def sparse_check(self) -> str:
-        """The sum of every number a skipped `linear` would have multiplied by 0: finite only
-        if each of them is (a sum too large for a float reads as not finite: no skipping)."""
-        params = set(self.t.params)  # their finiteness is checked once per call, by the caller
-        terms = dict.fromkeys(
-            self.value(p) for v in self.t.order if v.op == "linear" for p in v.parents if p not in params
-        )
-        return " + ".join(terms) or "0.0"
+
+# Ops whose local derivatives are finite wherever their inputs and output are.
+_FINITE_SLOPES = {"+", "-", "*", "neg", "linear", "relu", "leaky_relu", "abs", "tanh", "sigmoid"}
 
 
 def _tuple(names: list[str]) -> str:
