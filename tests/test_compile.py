@@ -343,3 +343,30 @@ def test_source_before_the_first_call_says_so():
         print(chainrule.compile(MLP(2, [1], seed=0)).source)
     with pytest.raises(RuntimeError, match="needs a call first"):
         chainrule.compile(MLP(2, [1], seed=0)).backward()
+
+
+def test_what_compile_cannot_write_is_named():
+    @chainrule.op("cube")
+    def cube(x):
+        return x**3, (3 * x**2,)
+
+    with pytest.raises(TypeError, match="op 'cube', which compile does not know"):
+        chainrule.compile(lambda x: cube(x) * 2.0)(1.5)
+    with pytest.raises(TypeError, match="exponent back from the name"):
+        chainrule.compile(lambda x: x ** (1 / 3))(2.0)
+    with chainrule.no_grad(), pytest.raises(RuntimeError, match="not inside no_grad"):
+        chainrule.compile(lambda x: x * 2.0)(1.0)
+
+
+def test_explicit_upstream_gradients_and_value_inputs():
+    """backward(g) seeds the outputs; Values passed in get their grads accumulated, as eager."""
+    a, b = Value(0.5, "a"), Value(-1.25, "b")
+    pair = chainrule.compile(lambda x, y: [x * y, (x - y).tanh()])
+    outs = pair(a, b)
+    pair.backward(2.0, -3.0)
+    got = (a.grad, b.grad)
+    a.grad = b.grad = 0.0
+    p, q = a * b, (a - b).tanh()
+    (p * 2.0 + q * -3.0).backward()
+    assert [o.data for o in outs] == [p.data, q.data]
+    assert got == (a.grad, b.grad)

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Value, logsumexp, topological_order
+from ..engine import Value, is_grad_enabled, logsumexp, topological_order
 from ..notation import node_names
 
 __all__ = ["DataDependentError", "Trace", "trace"]
@@ -56,6 +56,8 @@ class Trace:
 
 def trace(run: Callable[[], Any], inputs: list[Value], what: str) -> tuple[Trace, Any]:
     """Run `run()` (which builds a graph on `inputs`) under the guard; the graph and the result."""
+    if not is_grad_enabled():
+        raise RuntimeError(f"compile: {what} is traced on its first call, which needs a graph: not inside no_grad")
     with _lock, _watching(what):
         result = run()
     outputs = _outputs(result, what)
