@@ -242,7 +242,8 @@ class _Writer:
         if not all(map(math.isfinite, constants)):
             return ["sparse = False  # a constant is not finite"]
         lines = ["sparse = not dense and isfinite(sum(values))  # every number finite: a 0 passes on 0"]
-        if not self.input_grads and all(v.is_leaf or v.op in _FINITE_SLOPES for v in self.t.order):
+        finite_slopes = all(v.is_leaf or v.op in _FINITE_SLOPES for v in self.t.order)
+        if not self.input_grads and finite_slopes and all(map(math.isfinite, self.slopes.values())):
             seeds = " or ".join(f"s{k}" for k in range(len(self.t.outputs)))
             lines.append(f"if sparse and not ({seeds}):  # nothing to pass back from this sample")
             lines.append("    continue")
