@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import operator
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -104,7 +105,12 @@ class Compiled:
         template = self._template(key, (samples[0],), flat)
         rows = [flat]
         for x in samples[1:]:
-            if type(x) is list and len(x) == len(flat) and all(type(e) is float for e in x):
+            if (
+                type(x) is list
+                and len(x) == len(flat)
+                and not template.takes_values
+                and all(type(e) is float for e in x)
+            ):
                 rows.append(x)
                 continue
             other, row = _flatten((x,), numbers)
@@ -229,17 +235,13 @@ class _Template:
     def same_parameters(self, module: Any) -> bool:
         now = module.parameters()
         before = self.module_params
-        return before is not None and len(now) == len(before) and all(map(_same, now, before))
+        return before is not None and len(now) == len(before) and all(map(operator.is_, now, before))
 
     def shape(self, leaves: list[Value]) -> Any:
         """The outputs as the target returned them: one Value, a list or a tuple."""
         if self.returns is Value or issubclass(self.returns, Value):
             return leaves[0]
         return tuple(leaves) if issubclass(self.returns, tuple) else leaves
-
-
-def _same(a: object, b: object) -> bool:
-    return a is b
 
 
 class _Run:
