@@ -370,3 +370,21 @@ def test_explicit_upstream_gradients_and_value_inputs():
     (p * 2.0 + q * -3.0).backward()
     assert [o.data for o in outs] == [p.data, q.data]
     assert got == (a.grad, b.grad)
+
+
+def test_the_mask_switch_gives_torch_zeros_on_masked_edges(monkeypatch):
+    """Where torch masks an edge (relu at or below 0, x ** 0), a nan upstream gives 0 there; eager
+    chainrule gives nan today. The compiler's one switch makes its code mask as torch does."""
+    from chainrule.compiler import codegen
+
+    def run():
+        x, y = Value(-1.0, "x"), Value(2.0, "y")
+        compiled = chainrule.compile(lambda a, b: [a.relu(), b**0])
+        compiled(x, y)
+        compiled.backward(math.nan, math.inf)
+        return x.grad, y.grad
+
+    unmasked = run()
+    assert math.isnan(unmasked[0]) and math.isnan(unmasked[1])  # as eager: nan * 0, inf * 0
+    monkeypatch.setattr(codegen, "MASK_EDGES", True)
+    assert run() == (0.0, 0.0)  # torch: relu'(-1) = 0 and d(y**0)/dy = 0 whatever comes from above
