@@ -336,6 +336,8 @@ def test_another_shape_traces_again_and_parameters_are_checked():
     before = compiled([1.0, 1.0])[0].data
     model.layers[1] = Layer(2, 1, "linear", random.Random(9))  # new parameters: traced again
     assert compiled([1.0, 1.0])[0].data == model([1.0, 1.0])[0].data != before
+    model.layers[0].neurons[1].activation = "sigmoid"  # the same parameters, another graph
+    assert compiled([1.0, 1.0])[0].data == model([1.0, 1.0])[0].data
 
 
 def test_source_before_the_first_call_says_so():

@@ -34,8 +34,9 @@ What the compiled code assumes, and how each assumption is checked (the head of 
 lists them):
 - the arguments' shape: how many, and which are lists of how many numbers or Values;
   another shape traces again (a wrong one then fails as the eager model fails);
-- the parameters: the Values the trace read (for a Module, `parameters()`, compared on
-  each call; a new list traces again); their numbers are read afresh on each call;
+- the parameters: the Values the trace read (for a Module, `parameters()` and the plain
+  attributes of it and its sub-modules, such as each neuron's activation, compared on each
+  call; a change traces again); their numbers are read afresh on each call;
 - the graph: built the same way whatever the numbers. Traces watch for code reading a
   node's number (`.data`, `bool()`) outside chainrule's own primitives and modules and
   refuse it (TypeError): such code may branch on the data. A function that gets its
@@ -230,18 +231,28 @@ class _Template:
         self.t, self.program, self.args, self.takes_values, self.returns = t, program, args, takes_values, returns
         self.params = t.params
         self.module_params = owner.target.parameters() if owner.is_module else None  # type: ignore[attr-defined]
+        self.module_settings = _settings(owner.target) if owner.is_module else None
         self.source = _header(owner, t, args) + program.source
 
     def same_parameters(self, module: Any) -> bool:
         now = module.parameters()
         before = self.module_params
-        return before is not None and len(now) == len(before) and all(map(operator.is_, now, before))
+        same = before is not None and len(now) == len(before) and all(map(operator.is_, now, before))
+        return same and _settings(module) == self.module_settings
 
     def shape(self, leaves: list[Value]) -> Any:
         """The outputs as the target returned them: one Value, a list or a tuple."""
         if self.returns is Value or issubclass(self.returns, Value):
             return leaves[0]
         return tuple(leaves) if issubclass(self.returns, tuple) else leaves
+
+
+def _settings(module: Any) -> Hashable:
+    """A Module's settings: every plain attribute (an activation's name, a size, a flag) of it and
+    of each module below it, which may change its graph without changing its parameters."""
+    modules = module.named_modules() if callable(getattr(module, "named_modules", None)) else [("", module)]
+    plain = (str, int, float, bool, type(None))
+    return tuple((name, tuple((k, v) for k, v in vars(m).items() if type(v) in plain)) for name, m in modules)
 
 
 class _Run:
@@ -348,7 +359,7 @@ def _rebuild(args: tuple[Any, ...], flat: list[Any], names: list[str], leaves: l
 
 def _header(owner: Compiled, t: Trace, args: tuple[Any, ...]) -> str:
     shape = ", ".join(f"a list of {len(a)}" if isinstance(a, (list, tuple)) else "one number or Value" for a in args)
-    params = "its parameters() (checked on each call)" if owner.is_module else "the Values it closes over"
+    params = "its parameters() and settings (checked on each call)" if owner.is_module else "the Values it closes over"
     nodes = sum(not v.is_leaf for v in t.order)
     return (
         f"# compiled from {owner.name}: {nodes} nodes, {len(t.params)} parameters, {len(t.inputs)} inputs\n"
