@@ -319,6 +319,15 @@ def test_bad_calls_raise_as_eager_and_touch_nothing():
         with pytest.raises(type(eager_error.value)) as compiled_error:
             compiled(bad)
         assert str(compiled_error.value) == str(eager_error.value)
+    w, b, loss = seed_004()
+    fn = chainrule.compile(loss)
+    fn(2.0)
+    for args in [(1.0, 2.0), ("a",), ([1.0],)]:
+        with pytest.raises(TypeError) as eager_error:
+            loss(*args)
+        with pytest.raises(TypeError) as compiled_error:
+            fn(*args)
+        assert str(compiled_error.value) == str(eager_error.value)
     w = Value(-2.0, "w")
     fn = chainrule.compile(lambda x: (w * x).log())
     fn(-1.0)
