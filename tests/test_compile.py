@@ -257,6 +257,11 @@ def test_seed_004_neuron_source_and_numbers():
     assert (out.data, w.grad, b.grad) == (4.0, 8.0, 4.0)  # the seed's L = 4, dL/dw = 8, dL/db = 4
     assert compiled.source == SEED_004_SOURCE
     assert str(compiled) == SEED_004_SOURCE
+    explained = compiled.explain().splitlines()
+    assert explained[-2:] == [  # dL/db = dL/dz · 1 = 4, dL/dw = dL/dz · x = 4 · 2 = 8
+        "d_b += d_z                              # 4 · 1 = 4",
+        "d_w += d_mul1 * x                       # 4 · 2 = 8",
+    ]
 
 
 def branchy(x):
@@ -319,7 +324,7 @@ def test_bad_calls_raise_as_eager_and_touch_nothing():
         with pytest.raises(type(eager_error.value)) as compiled_error:
             compiled(bad)
         assert str(compiled_error.value) == str(eager_error.value)
-    w, b, loss = seed_004()
+    _, _, loss = seed_004()
     fn = chainrule.compile(loss)
     fn(2.0)
     for args in [(1.0, 2.0), ("a",), ([1.0],)]:

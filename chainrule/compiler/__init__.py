@@ -53,8 +53,9 @@ import operator
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from ..engine import Value
+from ..engine import Value, backward_steps
 from ..engine.checks import is_real
+from ..notation import factor, format_number
 from .codegen import Program, RetraceError, generate
 from .trace import DataDependentError, Trace, trace
 
@@ -210,6 +211,30 @@ class Compiled:
         if self._newest is None:
             raise RuntimeError(f"compile: {self.name} is traced on its first call; call it once to see its code")
         return self._newest.source
+
+    def explain(self) -> str:
+        """The backward code of the latest trace, each line with its numbers at the traced call:
+        the node's gradient times the local derivative gives the contribution, as
+        `engine.backward_steps` computes them. For a trace with one output.
+
+            >>> print(fast.explain())        # doctest: +ELLIPSIS
+            backward of neuron at the traced call, seeded with 1, newest node first:
+            ...
+            d_w += d_mul1 * x                         # 1 · 2 = 2
+        """
+        if self._newest is None:
+            raise RuntimeError(f"compile: {self.name} is traced on its first call; call it once to explain it")
+        t, program = self._newest.t, self._newest.program
+        if len(t.outputs) != 1:
+            raise ValueError(f"compile: explain() takes a trace of one output, {self.name} has {len(t.outputs)}")
+        steps = {(s.node, k): (s.grad, c) for s in backward_steps(t.outputs[0]) for k, c in enumerate(s.contributions)}
+        lines = [f"backward of {self.name} at the traced call, seeded with 1, newest node first:"]
+        width = max((len(code) for code, _, _ in program.edges), default=0)
+        for code, v, k in program.edges:
+            grad, c = steps[v, k]
+            numbers = f"{factor(grad)} · {factor(c.local_grad)} = {format_number(c.amount)}"
+            lines.append(f"{code.ljust(width)}  # {numbers}")
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.source if self._newest is not None else repr(self)

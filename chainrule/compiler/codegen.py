@@ -65,13 +65,15 @@ def unknown_slope() -> float:
 class Program:
     """Generated code for one trace: `forward(params, samples) -> tapes` (one tuple of node
     values per sample) and `backward(params, grads, tapes, seeds[, in_grads], dense)`;
-    `outputs` indexes each tape; `slopes` are the leaky_relu slopes it knows, by node index."""
+    `outputs` indexes each tape; `slopes` are the leaky_relu slopes it knows, by node index;
+    `edges` each backward line's code with the node and the parent edge it backpropagates."""
 
     source: str
     forward: Callable[..., list[tuple[float, ...]]]
     backward: Callable[..., Any]
     outputs: list[int]
     slopes: dict[int, float]
+    edges: list[tuple[str, Value, int]]
 
 
 def generate(t: Trace, input_grads: bool, slopes: dict[int, float] | None = None) -> Program:
@@ -81,7 +83,7 @@ def generate(t: Trace, input_grads: bool, slopes: dict[int, float] | None = None
     source = gen.source()
     namespace: dict[str, Any] = {**HELPERS, "isfinite": math.isfinite, "unknown_slope": unknown_slope}
     exec(compile(source, "<chainrule.compile>", "exec"), namespace)  # our own generated code
-    return Program(source, namespace["forward"], namespace["backward"], gen.output_slots, gen.slopes)
+    return Program(source, namespace["forward"], namespace["backward"], gen.output_slots, gen.slopes, gen.edges)
 
 
 class _Writer:
@@ -100,6 +102,7 @@ class _Writer:
         self.tape += [v for v in t.outputs if v not in self.tape]
         self.output_slots = [self.tape.index(v) for v in t.outputs]
         self.leaves = params | (inputs if input_grads else set())
+        self.edges: list[tuple[str, Value, int]] = []  # each backward line's code, node and edge
 
     def value(self, v: Value) -> str:
         """A node's value in code: its variable, or a constant's literal."""
@@ -168,7 +171,7 @@ class _Writer:
         d_v, lines, firsts = f"d_{self.names[v]}", [], []
         if v.op == "logsumexp":
             lines.append(f"sm_{self.names[v]} = softmax({_tuple([self.value(p) for p in v.parents])})")
-        for p, (local, masked) in zip(v.parents, self.locals_of(v)):
+        for k, (p, (local, masked)) in enumerate(zip(v.parents, self.locals_of(v))):
             if p not in self.needs:
                 continue
             amount = d_v if local == "1.0" else f"{d_v} * {local}"
@@ -179,6 +182,7 @@ class _Writer:
                 firsts.append(f"d_{self.names[p]}")
                 started.add(p)
             lines.append(f"d_{self.names[p]} {sign} {amount}  # {self.t.names[v]} → {self.t.names[p]}")
+            self.edges.append((lines[-1].split("  # ")[0], v, k))
         if v.op != "linear":
             return lines
         head = [f"if {d_v} or not sparse:  # a gradient of 0 passes on nothing", *("    " + line for line in lines)]
