@@ -215,12 +215,8 @@ class Compiled:
     def explain(self) -> str:
         """The backward code of the latest trace, each line with its numbers at the traced call:
         the node's gradient times the local derivative gives the contribution, as
-        `engine.backward_steps` computes them. For a trace with one output.
-
-            >>> print(fast.explain())        # doctest: +ELLIPSIS
-            backward of neuron at the traced call, seeded with 1, newest node first:
-            ...
-            d_w += d_mul1 * x                         # 1 · 2 = 2
+        `engine.backward_steps` computes them. For a trace with one output. In the module's
+        example, `print(fast.explain())` ends with the line `d_w += d_mul1 * x  # 1 · 2 = 2`.
         """
         if self._newest is None:
             raise RuntimeError(f"compile: {self.name} is traced on its first call; call it once to explain it")
