@@ -3,7 +3,8 @@
 #   make test   - lint, type-check, check the layers and run the whole test suite
 #                 (WITH_TORCH=1 adds the PyTorch oracle)
 #   make lab    - JupyterLab (the `lab` extra) in .venv, opened on notebooks/
-#   make bench  - the speed and memory benchmarks against micrograd, plain floats and PyTorch
+#   make bench  - the speed and memory benchmarks against micrograd, plain floats and PyTorch,
+#                 and the time of one LiveNetwork update
 # Each creates .venv, installs chainrule (editable) with the extras it needs, and
 # installs the Graphviz `dot` program when it is missing; `make test` also installs
 # Chromium and chromedriver, for the test that drives the stepper page in a browser.
@@ -106,6 +107,7 @@ $(BENCH_VENV)/.installed: pyproject.toml
 
 bench: $(BENCH_VENV)/.installed
 	$(BENCH_PY) benchmarks/run.py
+	$(BENCH_PY) benchmarks/live_update.py
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) demo-output .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 from .engine import Value, gradients, topological_order
 from .engine.checks import nonnegative_int
-from .notation import derivative, format_number, node_names, notation, superscript
+from .notation import derivative, format_number, node_names, notation, superscript, wrap_name
 
 __all__ = ["Explanation", "GradientPath", "Path", "explain"]
 
@@ -344,7 +344,7 @@ class _MarkdownStyle(_TextStyle):
     names escaped so that Markdown shows them as they are (p_0, not p<i>0</i>)."""
 
     def derivative(self, upper: str, lower: str) -> str:
-        return f"∂{_markdown_escape(_bare(upper))}/∂{_markdown_escape(_bare(lower))}"
+        return f"∂{_markdown_escape(wrap_name(upper))}/∂{_markdown_escape(wrap_name(lower))}"
 
     def number(self, x: float) -> str:
         mantissa, e, exponent = format_number(x).partition("e")
@@ -363,16 +363,10 @@ _MARKDOWN = _MarkdownStyle()
 
 # Characters Markdown would read as formatting inside a line.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-_PLAIN_NAME = re.compile(r"[\w₀-₉]+")
 
 
 def _markdown_escape(s: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", s)
-
-
-def _bare(name: str) -> str:
-    """A name as it follows ∂: bare when plain (z, mul₁), in parentheses otherwise, as `derivative` writes it."""
-    return name if _PLAIN_NAME.fullmatch(name) else f"({name})"
 
 
 _LATEX_SPECIAL = {c: "\\" + c for c in "_{}#$%&"} | {"\\": r"\backslash ", "^": r"\hat{}", "~": r"\sim "}

@@ -4,8 +4,8 @@ Everything chainrule writes for a person (`explain`, the drawings, the steppers,
 playground, the demo) reads its notation from here, so a value or an op reads the same
 in each, and adding an op means adding one row to `OPS`:
 
-    >>> OPS["/"].symbol, OPS["/"].word, OPS["/"].latex
-    ('÷', 'div', '\\\\div')
+    >>> OPS["/"].symbol, OPS["/"].word
+    ('÷', 'div')
     >>> expression("*", ["w", "x"])
     'w · x'
     >>> format_number(-0.123456), format_number(12345.0)
@@ -34,6 +34,7 @@ __all__ = [
     "parenthesize_negative",
     "subscript",
     "superscript",
+    "wrap_name",
 ]
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -48,7 +49,6 @@ class OpNotation:
 
     - `word` names its unlabelled nodes (`mul₁`);
     - `symbol` is what a drawing shows in the operation's oval;
-    - `latex` is the operation in LaTeX;
     - `template` writes it applied to its arguments, `{0}`, `{1}` (`'{0} · {1}'`); with
       `infix`, an argument standing next to an operator is wrapped when it is negative
       or compound (`(-2) · 3`), while inside a function's parentheses it stands as it is;
@@ -58,37 +58,36 @@ class OpNotation:
 
     word: str
     symbol: str
-    latex: str
     template: str
     infix: bool = False
     unit_slopes: bool = False
 
 
-def _function(name: str, symbol: str | None = None, latex: str | None = None) -> OpNotation:
-    return OpNotation(name, symbol or name, latex or rf"\operatorname{{{name}}}", f"{name}({{0}})")
+def _function(name: str, symbol: str | None = None) -> OpNotation:
+    return OpNotation(name, symbol or name, f"{name}({{0}})")
 
 
 OPS: dict[str, OpNotation] = {
-    "": OpNotation("leaf", "", "", "{0}"),
-    "+": OpNotation("add", "+", "+", "{0} + {1}", infix=True, unit_slopes=True),
-    "-": OpNotation("sub", "\N{MINUS SIGN}", "-", "{0} - {1}", infix=True, unit_slopes=True),
-    "*": OpNotation("mul", "\N{MULTIPLICATION SIGN}", r"\times", "{0} · {1}", infix=True),
-    "/": OpNotation("div", "÷", r"\div", "{0} / {1}", infix=True),
-    "neg": OpNotation("neg", "\N{MINUS SIGN}x", "-", "-{0}", infix=True, unit_slopes=True),
-    "**": OpNotation("pow", "xʸ", "x^y", "{0}^{1}", infix=True),
-    "exp": _function("exp", latex=r"\exp"),
-    "log": _function("log", latex=r"\log"),
-    "sqrt": OpNotation("sqrt", "√", r"\sqrt{x}", "sqrt({0})"),
-    "tanh": _function("tanh", latex=r"\tanh"),
-    "sigmoid": _function("sigmoid", "\N{GREEK SMALL LETTER SIGMA}", r"\sigma"),
-    "relu": _function("relu", "ReLU", r"\operatorname{ReLU}"),
-    "leaky_relu": _function("leaky_relu", "LeakyReLU", r"\operatorname{LeakyReLU}"),
-    "abs": OpNotation("abs", "|x|", r"\lvert x \rvert", "|{0}|"),
-    "sin": _function("sin", latex=r"\sin"),
-    "cos": _function("cos", latex=r"\cos"),
+    "": OpNotation("leaf", "", "{0}"),
+    "+": OpNotation("add", "+", "{0} + {1}", infix=True, unit_slopes=True),
+    "-": OpNotation("sub", "\N{MINUS SIGN}", "{0} - {1}", infix=True, unit_slopes=True),
+    "*": OpNotation("mul", "\N{MULTIPLICATION SIGN}", "{0} · {1}", infix=True),
+    "/": OpNotation("div", "÷", "{0} / {1}", infix=True),
+    "neg": OpNotation("neg", "\N{MINUS SIGN}x", "-{0}", infix=True, unit_slopes=True),
+    "**": OpNotation("pow", "xʸ", "{0}^{1}", infix=True),
+    "exp": _function("exp"),
+    "log": _function("log"),
+    "sqrt": OpNotation("sqrt", "√", "sqrt({0})"),
+    "tanh": _function("tanh"),
+    "sigmoid": _function("sigmoid", "\N{GREEK SMALL LETTER SIGMA}"),
+    "relu": _function("relu", "ReLU"),
+    "leaky_relu": _function("leaky_relu", "LeakyReLU"),
+    "abs": OpNotation("abs", "|x|", "|{0}|"),
+    "sin": _function("sin"),
+    "cos": _function("cos"),
     "softplus": _function("softplus"),
-    "logsumexp": OpNotation("logsumexp", "log Σ exp", r"\log \sum \exp", ""),
-    "linear": OpNotation("linear", "Σ w·x + b", r"\sum_i w_i x_i + b", ""),
+    "logsumexp": OpNotation("logsumexp", "log Σ exp", ""),
+    "linear": OpNotation("linear", "Σ w·x + b", ""),
 }
 
 
@@ -101,7 +100,7 @@ def notation(op: str) -> OpNotation:
     if op.startswith("**"):
         power = op[2:]
         written = superscript(power) if power.lstrip("-").isdigit() else f"^{power}"
-        return OpNotation("pow", "x" + written, f"x^{{{power}}}", "{0}" + written, infix=True)
+        return OpNotation("pow", "x" + written, "{0}" + written, infix=True)
     return _function(op)
 
 
@@ -116,7 +115,7 @@ def expression(op: str, args: Sequence[str], operand: Callable[[str], str] | Non
     `operand` wraps an argument that stands next to an operator; by default names are
     wrapped as `derivative` wraps them (`(a-y)²`).
     """
-    wrap = operand or _bare
+    wrap = operand or wrap_name
     if op == "linear":  # parents are (*weights, *inputs, bias)
         n = len(args) // 2
         products = [f"{wrap(w)}·{wrap(x)}" for w, x in zip(args[:n], args[n : 2 * n])]
@@ -153,7 +152,7 @@ def factor(x: float) -> str:
 
 def derivative(upper: str, lower: str) -> str:
     """d upper / d lower in text, names in parentheses when they are not plain: 'dL/da', 'd(a-y)/dz'."""
-    return f"d{_bare(upper)}/d{_bare(lower)}"
+    return f"d{wrap_name(upper)}/d{wrap_name(lower)}"
 
 
 def subscript(n: int) -> str:
@@ -201,5 +200,7 @@ def forward_equation(v: Value, names: dict[Value, str]) -> str:
     return " = ".join([names[v], *middle, format_number(v.data)])
 
 
-def _bare(name: str) -> str:
+def wrap_name(name: str) -> str:
+    """A name as it follows d or stands next to an operator: bare when plain ('z', 'mul₁'),
+    in parentheses otherwise ('(a-y)')."""
     return name if _PLAIN_NAME.fullmatch(name) else f"({name})"

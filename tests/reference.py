@@ -213,3 +213,76 @@ def random_graph(rng: Any, n_ops: int = 60) -> tuple[list[Value], list[Value], V
         nodes.append(_random_op(rng, op, a, b, nodes))
     root = nodes[-1] + nodes[-2] * nodes[-3]
     return leaves, nodes, root
+
+
+def torch_mlp_terms(
+    model: Any,
+    X: Sequence[Sequence[float]],  # noqa: N803 - the samples, as everywhere
+    y: Sequence[float],
+    sample: int,
+) -> list[dict[str, list[float]]]:
+    """z, a and δ = dLoss/dz of every neuron of `model` (a chainrule MLP) for sample number
+    `sample`, by torch's autograd on the mean bce_with_logits over the batch, with the model's
+    weights read as they are now. One dict per layer, input side first."""
+    if torch is None:
+        pytest.skip("PyTorch is not installed (make test WITH_TORCH=1)")
+    activate = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid, "linear": lambda z: z}
+    params = {n: torch.tensor(p.data, dtype=torch.float64, requires_grad=True) for n, p in model.named_parameters()}
+    logits, kept = [], []
+    for i, x in enumerate(X):
+        a = [torch.tensor(float(v), dtype=torch.float64) for v in x]
+        for li, layer in enumerate(model.layers):
+            zs = [
+                sum(params[f"layers.{li}.neurons.{k}.w.{j}"] * a[j] for j in range(layer.nin))
+                + params[f"layers.{li}.neurons.{k}.b"]
+                for k in range(layer.nout)
+            ]
+            for z in zs:
+                z.retain_grad()
+            a = [activate[layer.activation](z) for z in zs]
+            if i == sample:
+                kept.append((zs, a))
+        logits.append(a[0])
+    targets = torch.tensor([float(t) for t in y], dtype=torch.float64)
+    torch.nn.functional.binary_cross_entropy_with_logits(torch.stack(logits), targets).backward()
+    return [
+        {
+            "z": [float(z.detach()) for z in zs],
+            "a": [float(v.detach()) for v in a],
+            "delta": [float(z.grad) for z in zs],
+        }
+        for zs, a in kept
+    ]
+
+
+def mlp_deltas_by_hand(
+    model: Any,
+    X: Sequence[Sequence[float]],  # noqa: N803 - the samples, as everywhere
+    y: Sequence[float],
+    sample: int,
+) -> list[list[float]]:
+    """δ = dLoss/dz of every neuron of `model` (a chainrule MLP of tanh, relu or linear layers)
+    for sample number `sample`, the loss the mean bce_with_logits over the batch: the layer
+    equations in plain floats (∇ₐLoss = (sigmoid(O) - t) / n at the output, δ = σ′(z) ⊙ Wᵀ δ(next)
+    below it), with only the weights read from the model. No torch needed."""
+    weights = [[[w.data for w in n.w] for n in layer.neurons] for layer in model.layers]
+    biases = [[n.b.data for n in layer.neurons] for layer in model.layers]
+    slope = {
+        "tanh": lambda z: 1.0 - math.tanh(z) ** 2,
+        "relu": lambda z: 1.0 if z > 0 else 0.0,
+        "linear": lambda z: 1.0,
+    }
+    act = {"tanh": math.tanh, "relu": lambda z: max(z, 0.0), "linear": lambda z: z}
+    a, zs = [float(v) for v in X[sample]], []
+    for layer, W, b in zip(model.layers, weights, biases):
+        z = [sum(w * v for w, v in zip(row, a)) + bk for row, bk in zip(W, b)]
+        zs.append(z)
+        a = [act[layer.activation](v) for v in z]
+    out = a[0]
+    grad_a = [(1.0 / (1.0 + math.exp(-out)) - float(y[sample])) / len(X)]
+    deltas: list[list[float]] = []
+    for li in reversed(range(len(weights))):
+        delta = [g * slope[model.layers[li].activation](z) for g, z in zip(grad_a, zs[li])]
+        deltas.insert(0, delta)
+        grad_a = [sum(weights[li][k][j] * delta[k] for k in range(len(delta))) for j in range(len(weights[li][0]))]
+    return deltas

@@ -146,3 +146,30 @@ def test_backward_twice_recomputes_interior_grads():
     first = [v.grad for v in topological_order(y) if not v.is_leaf]
     y.backward()
     assert [v.grad for v in topological_order(y) if not v.is_leaf] == first
+
+
+def test_every_node_sets_every_slot_however_it_was_made():
+    """Leaves included (a user's, a constant, one made under no_grad, a copy, a loaded one):
+    what a node holds never depends on how it was made."""
+    import copy
+    import pickle
+
+    x = Value(2.0, "x")
+    y = x * 3.0
+    with no_grad():
+        quiet = x * x
+    made = [x, y, y.parents[1], quiet, linear([x], [y], x), copy.copy(x), copy.copy(y), pickle.loads(pickle.dumps(y))]
+    slots = [s for s in Value.__slots__ if s != "__weakref__"]
+    for v in made:
+        assert [s for s in slots if not hasattr(v, s)] == [], v
+    assert [v.is_constant for v in made] == [False, False, True, False, False, False, False, False]
+
+
+def test_doctests_of_the_engine():
+    import doctest
+
+    import chainrule.engine
+    from chainrule.engine import custom, modes, nary, pickling, value
+
+    for module in (chainrule.engine, value, nary, custom, modes, pickling):
+        assert doctest.testmod(module).failed == 0, module.__name__

@@ -13,6 +13,29 @@ def test_value_rejects_non_numbers(bad):
         Value(bad)
 
 
+@pytest.mark.parametrize("bad", [True, "3", None, [1.0], 1j, object()])
+def test_setting_data_to_a_non_number_is_refused_naming_data_value_and_label(bad):
+    """As `Value(x)` checks x: a TypeError naming `data`, what was given and the node."""
+    w = Value(2.0, "w")
+    with pytest.raises(TypeError, match=rf"'w'.*data must be a real number.*{type(bad).__name__}"):
+        w.data = bad
+    assert w.data == 2.0  # unchanged, so later arithmetic still works
+    assert (w * 3).data == 6.0
+
+
+def test_setting_data_to_a_number_stores_a_float_and_a_huge_int_is_a_value_error():
+    v = Value(0.0)
+    v.data = 3
+    assert type(v.data) is float and v.data == 3.0
+    v.data = float("nan")  # nan and inf are floats: allowed, as in Value(nan)
+    assert math.isnan(v.data)
+    with pytest.raises(ValueError, match=r"data is too large for a float.*1e400"):
+        v.data = 10**400
+    unlabelled = Value(1.0)
+    with pytest.raises(TypeError, match=r"^Value: data must be a real number, got str '3'$"):
+        unlabelled.data = "3"
+
+
 def test_value_rejects_non_string_label():
     with pytest.raises(TypeError, match="label"):
         Value(1.0, label=3)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from chainrule import Value, is_grad_enabled, no_grad
-from chainrule.engine import current_scope, module_scope, topological_order
+from chainrule.engine import enter_scope, restore_scope, topological_order
 from chainrule.nn import MLP
 from tests.reference import assert_matches_torch, needs_torch, run_chainrule, run_torch
 
@@ -50,16 +50,18 @@ def test_no_grad_in_one_thread_does_not_stop_another_thread_recording():
     seen = {}
 
     def quiet():
-        with no_grad(), module_scope("quiet's module"):
+        with no_grad():
+            token = enter_scope("quiet's module")
             inside.set()
             assert built.wait(10)
             seen["quiet"] = (Value(2.0) * 3).is_leaf
+            restore_scope(token)
 
     def recording():
         assert inside.wait(10)
         w = Value(2.0)
         y = w * 3
-        seen["recording"] = (y.is_leaf, is_grad_enabled(), y.scope, current_scope())
+        seen["recording"] = (y.is_leaf, is_grad_enabled(), y.scope, Value(0.0).scope)
         built.set()
 
     _run_threads(quiet, recording)

@@ -14,8 +14,8 @@ import pytest
 
 from chainrule import Value, draw_dot, explain, gradcheck
 from chainrule.gradchecking import numerical_gradient
-from chainrule.viz import graph as viz_graph
 from chainrule.viz import save_svg
+from chainrule.viz.graph import draw as viz_graph
 
 
 def chain(length: int, factor: float = 1.00001, label: str = "x") -> tuple[Value, Value]:

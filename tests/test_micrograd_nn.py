@@ -116,7 +116,7 @@ def test_they_are_chainrule_modules():
 
 
 def test_nodes_are_scoped_to_their_modules_so_drawings_can_group_them():
-    from chainrule.viz.modules import module_info
+    from chainrule.viz.graph.modules import module_info
 
     random.seed(0)
     model = MLP(2, [2, 1])

@@ -1,8 +1,10 @@
-"""The neuron playground: seed 000's numbers, descent steps, and the widget driven without a kernel."""
+"""The neuron playground's maths: seed 000's numbers, descent steps, moves and warnings.
+
+Its widget is tested in tests/test_playground_widget.py, its page in tests/test_playground_page.py.
+"""
 
 import itertools
 import math
-import sys
 
 import pytest
 
@@ -160,70 +162,3 @@ def test_bad_settings_are_named():
     with pytest.raises(ValueError, match=r"NeuronPlayground\.step: count"):
         pg.step(0)
     assert pg.history == [pg.loss] and pg.moves == []  # refused settings change nothing
-
-
-def find(widget, kind, description):
-    """The first widget in the tree of `widget` of class `kind` with that description."""
-    stack = [widget]
-    while stack:
-        w = stack.pop()
-        if type(w).__name__ == kind and getattr(w, "description", None) == description:
-            return w
-        stack.extend(getattr(w, "children", ()))
-    raise LookupError(f"no {kind} {description!r}")
-
-
-def panel(box):
-    return box.children[1].value
-
-
-def test_widget_controls_buttons_and_drawing():
-    pytest.importorskip("ipywidgets")
-    pg = NeuronPlayground()
-    box = pg.widget()
-    html = panel(box)
-    assert (
-        "<svg" in html and ">\N{GREEK SMALL LETTER SIGMA}</text>" in html
-    )  # the neuron drawn by draw_dot: sigma for the sigmoid
-    assert "never above 0.25" in html and ">0.1966<" in html and ">-0.2115<" in html
-
-    # Slide w to 1: z = 2, a = sigmoid(2), and every factor follows, on the cards and the drawing.
-    find(box, "FloatSlider", "w").value = 1.0
-    a = sigmoid(2.0)
-    grad_w = 2 * (a - 1) * a * (1 - a) * 2
-    assert pg.w == 1.0 and pg.moves == [1]
-    html = panel(box)
-    assert f">{a:.4g}<" in html and f">{a * (1 - a):.4g}<" in html and f">{grad_w:.4g}<" in html
-
-    # x, the target and the learning rate are controls too.
-    find(box, "FloatSlider", "x").value = 1.5
-    find(box, "FloatSlider", "target y").value = 0.5
-    find(box, "FloatSlider", "learning rate").value = 0.2
-    assert (pg.x, pg.target, pg.lr) == (1.5, 0.5, 0.2) and pg.moves == [1]  # one move: no step between
-
-    # "descent step" and "10 steps": w and b move by -lr * grad, the sliders follow, the history grows.
-    a = sigmoid(1.5)
-    grad_w = 2 * (a - 0.5) * a * (1 - a) * 1.5
-    find(box, "Button", "descent step").click()
-    assert pg.w == pytest.approx(1.0 - 0.2 * grad_w) and find(box, "FloatSlider", "w").value == pg.w
-    find(box, "Button", "10 steps").click()
-    assert len(pg.history) == 13 and pg.moves == [1]
-    assert all(b < a for a, b in itertools.pairwise(pg.history[1:]))
-    assert find(box, "FloatSlider", "b").value == pg.b
-    curve, history = box.children[2].children
-    assert "<polyline" in curve.value and "<circle" in curve.value
-    assert "11 descent steps, 1 move" in history.value and "stroke-dasharray" in history.value
-
-    # Far into the tail of the sigmoid, far from the target, the small factor is flagged;
-    # a dead ReLU gets its own message.
-    find(box, "FloatSlider", "target y").value = 1.0
-    find(box, "FloatSlider", "w").value = -3.0
-    assert "vanishing gradients begin" in panel(box)
-    find(box, "Dropdown", "activation").value = "relu"
-    assert pg.activation == "relu" and "vanishing" not in panel(box) and "Dead ReLU" in panel(box)
-
-
-def test_show_without_ipywidgets_names_the_extra(monkeypatch):
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # makes `import ipywidgets` fail
-    with pytest.raises(ImportError, match=r"pip install 'chainrule\[notebooks\]'"):
-        NeuronPlayground().show()

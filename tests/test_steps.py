@@ -7,8 +7,7 @@ import pytest
 from hypothesis import assume, given
 
 from chainrule import Value, explain
-from chainrule.engine import gradients, topological_order
-from chainrule.viz import backward_steps
+from chainrule.engine import backward_steps, gradients, topological_order
 from tests import reference
 from tests.reference import CHAINRULE_OPS, build, inputs, random_graph, same_float, steps
 

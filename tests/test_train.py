@@ -1,5 +1,6 @@
 """Training end to end: micrograd's demo, fit with each loss, clipping, gradient norms, bad input."""
 
+import contextlib
 import gc
 import math
 import sys
@@ -439,5 +440,5 @@ def test_fit_trains_the_same_with_and_without_the_pause(monkeypatch):
         return history.loss, model.state_dict()
 
     paused = run()
-    monkeypatch.setattr(training, "_PAUSE_COLLECTOR", False)
+    monkeypatch.setattr(training, "collector_paused", contextlib.nullcontext)
     assert run() == paused

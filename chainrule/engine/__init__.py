@@ -3,21 +3,17 @@
 The bottom layer of chainrule: it imports nothing else from the package, and every other
 module builds on its public names.
 
-- `chainrule.engine.value`: `Value` and its primitives, each forward value beside its
-  local derivatives, and `node`, the one constructor of nodes;
+- `chainrule.engine.value`: `Value`, what a node holds, its primitives (each forward value
+  beside its local derivatives), `node`, the one constructor of nodes, and backward twice:
+  `Value.backward`, the fast loop, and `backward_steps`, its rule one step at a time, with
+  `gradients` read from it; `topological_order`; `describe`, how a message names a node;
 - `chainrule.engine.nary`: `linear` and `logsumexp`, primitives of any number of inputs;
 - `chainrule.engine.custom`: `op`, your own primitive from a function of floats that
   returns its value and local derivatives;
-- `chainrule.engine.modes`: `no_grad`, and `module_scope` (the Modules that made a node),
+- `chainrule.engine.modes`: `no_grad`, and the Modules that made a node (`enter_scope`),
   both per thread;
-- `chainrule.engine.graph`: `topological_order`, and `backward_steps`, the rule of
-  backward one step at a time, with `gradients` read from it.
 - `chainrule.engine.checks`: the argument checks every layer uses;
-- `chainrule.engine.serial`: how a Value pickles and copies, with its whole graph;
-- `chainrule.engine.scalar`, `chainrule.engine.walk` and `chainrule.engine.by_hand`:
-  value.py's float arithmetic, backward's walk and loop, and micrograd's names for a
-  node's graph (`Value._prev`, `Value._backward()`), in modules of their own to keep
-  value.py short.
+- `chainrule.engine.pickling`: how a Value pickles and deep-copies, with its whole graph.
 
     >>> x, w, b = Value(2.0, "x"), Value(3.0, "w"), Value(1.0, "b")
     >>> L = ((w * x + b).relu() - 5) ** 2
@@ -26,11 +22,20 @@ module builds on its public names.
     (4.0, 8.0, 4.0)
 """
 
+from . import pickling  # noqa: F401 - registers how a Value pickles and deep-copies (copyreg)
 from .custom import op
-from .graph import BackwardStep, Contribution, backward_steps, gradients, topological_order
-from .modes import current_scope, enter_scope, is_grad_enabled, module_scope, no_grad, restore_scope, switch_scope
+from .modes import enter_scope, is_grad_enabled, no_grad, restore_scope, switch_scope
 from .nary import linear, logsumexp
-from .value import Number, Value
+from .value import (
+    BackwardStep,
+    Contribution,
+    Number,
+    Value,
+    backward_steps,
+    describe,
+    gradients,
+    topological_order,
+)
 
 __all__ = [
     "BackwardStep",
@@ -38,13 +43,12 @@ __all__ = [
     "Number",
     "Value",
     "backward_steps",
-    "current_scope",
+    "describe",
     "enter_scope",
     "gradients",
     "is_grad_enabled",
     "linear",
     "logsumexp",
-    "module_scope",
     "no_grad",
     "op",
     "restore_scope",

@@ -25,8 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .checks import given, is_real, is_sequence
-from .scalar import describe
-from .value import NARY, Value, constant, node
+from .value import NARY, Value, constant, describe, node
 
 __all__ = ["OpForward", "forward_of", "op"]
 

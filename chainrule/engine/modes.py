@@ -27,10 +27,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 __all__ = [
     "DEFAULT_MODES",
     "Modes",
-    "current_scope",
+    "current_modes",
     "enter_scope",
     "is_grad_enabled",
-    "module_scope",
     "no_grad",
     "own_modes",
     "per_thread",
@@ -167,10 +166,12 @@ def is_grad_enabled() -> bool:
 
 def enter_scope(module: object) -> tuple[Any, ...]:
     """Record `module` as the creator of every node made until `restore_scope(token)`;
-    returns that token. `module_scope` is the same as a `with` block; these two are for
-    code that runs once per neuron per sample (`chainrule.nn.Module.__call__`), where
-    they cost a third of what a context manager costs. The token holds this thread's
-    modes, so that `restore_scope` need not look them up again."""
+    returns that token. Drawings group nodes by the Module that made them: each node
+    keeps the chain of Modules whose forward pass was running (`Value.scope`, outermost
+    first). `chainrule.nn.Module.__call__` records every forward pass so; a pair of calls
+    rather than a context manager, as it runs once per neuron per sample, where a `with`
+    block would cost three times as much. The token holds this thread's modes, so that
+    `restore_scope` need not look them up again."""
     try:
         modes: Modes = per_thread.modes
     except AttributeError:
@@ -191,32 +192,3 @@ def switch_scope(token: tuple[Any, ...], module: object) -> None:
     Layer moving from one neuron to the next, without looking the thread's modes up again."""
     modes, saved = token
     modes.scope = (*saved, module)
-
-
-class module_scope:  # noqa: N801 - used like a function: `with module_scope(m):`
-    """Record `module` as the creator of every node made inside this block.
-
-    Drawings group nodes by the Module that made them: each node keeps the chain of
-    Modules whose forward pass was running (`Value.scope`, outermost first).
-    `chainrule.nn.Module.__call__` records every forward pass so (through
-    `enter_scope`); use this to attribute nodes built outside a module's own call (as a
-    custom training step might). The cost is one tuple per block and one reference per
-    node.
-    """
-
-    __slots__ = ("_module", "_saved")
-
-    def __init__(self, module: object) -> None:
-        self._module = module
-        self._saved: tuple[Any, ...] = ()
-
-    def __enter__(self) -> None:
-        self._saved = enter_scope(self._module)
-
-    def __exit__(self, *exc: object) -> None:
-        restore_scope(self._saved)
-
-
-def current_scope() -> tuple[Any, ...]:
-    """The chain of Modules whose forward pass is running now, outermost first; () outside any."""
-    return current_modes().scope

@@ -35,11 +35,11 @@ def linear(
         raise ValueError(f"linear: {len(weights)} weights but {len(inputs)} inputs")
     if input_data is None:
         xs = [x if isinstance(x, Value) else _as_value(x, "linear") for x in inputs]
-        input_data = [x.data for x in xs]
+        input_data = [x._data for x in xs]
     else:
         xs = inputs  # type: ignore[assignment]  # all Values, as documented
-    w_data = [w.data for w in weights]
-    out: float = sum(map(mul, w_data, input_data), bias.data)
+    w_data = [w._data for w in weights]  # the slot, not the checked `data`: once per neuron per sample
+    out: float = sum(map(mul, w_data, input_data), bias._data)
     return node(out, "linear", (*weights, *xs, bias), (*input_data, *w_data, 1.0), NARY)
 
 
@@ -50,7 +50,7 @@ def logsumexp(values: Sequence[Value]) -> Value:
     """
     if not values:
         raise ValueError("logsumexp: needs at least one value")
-    data = [v.data for v in values]
+    data = [v._data for v in values]
     top = max(data)
     if not math.isfinite(top):  # some +inf, or all -inf: the answer is top, its slope undefined
         return node(top, "logsumexp", tuple(values), tuple(math.nan for _ in data), NARY)

@@ -1,41 +1,65 @@
-"""`Value`, the node of a computation graph, and the primitives that build graphs.
+"""`Value`, the node of a computation graph: what a node holds, the primitives that make
+nodes, and backward, which fills in their gradients.
 
 Each primitive is written once, its forward value and its local derivatives (d out /
 d parent, one per parent edge) side by side, as micrograd's engine.py writes them, and
-stored on the new node as numbers: `backward`, `explain`, the drawings and the steppers
-all read them there. A node holds no closure over itself, so a graph has no reference
-cycles and reference counting frees it the moment it is dropped.
+stored on the new node as numbers, where `backward`, `explain` and the drawings read
+them. A node holds no closure over itself, so a graph has no reference cycles and
+reference counting frees it the moment it is dropped.
 
-Every node is one class with fixed slots (attribute reads in the hot loops then stay
-specialised to one type). A node z = f(x) or f(x, y) keeps its inputs in `_x`, `_y` and
-the local derivatives dz/dx, dz/dy in `_dx`, `_dy`, so unary and binary nodes hold no
-tuples for CPython's collector to walk. A leaf has `_x = None` (a constant also `_y =
-CONSTANT`), a unary node `_y = None`; an n-ary node (`linear`, `logsumexp`) has `_y = NARY`
-and its tuples in `_x` and `_dx`. Every leaf's op is '', as micrograd's code expects.
+This module owns a node's slots (see `Value`): only it writes them, and every node sets
+every one. One class with fixed slots keeps the hot loops' attribute reads specialised
+to one type. A node z = f(x) or f(x, y) keeps its inputs in `_x`, `_y` and the local
+derivatives dz/dx, dz/dy in `_dx`, `_dy`, so unary and binary nodes hold no tuples for
+CPython's collector to walk; an n-ary node (`linear`, `logsumexp`) keeps tuples in `_x`
+and `_dx`, and the marker `NARY` in `_y`. A leaf has `_x = None`, and `_y = CONSTANT` if
+it is a constant (a plain number in an expression), else None.
+
+Backward is here twice: `Value.backward`, the fast loop, and `backward_steps`, the same
+rule one step at a time, which defines it; a test checks that they agree to the bit.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from itertools import count
-from typing import Any, SupportsIndex
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
-from .by_hand import local_step, parent_set
 from .checks import is_real, real
 from .modes import DEFAULT_MODES, current_modes, own_modes, per_thread, switched
-from .scalar import describe, logistic, power, sin_cos
-from .walk import CONSTANT, NARY, backward_pass, by_stamp
 
-__all__ = ["CONSTANT", "NARY", "Number", "Value", "by_stamp", "constant", "new_stamp", "node"]
+__all__ = [
+    "CONSTANT",
+    "NARY",
+    "BackwardStep",
+    "Contribution",
+    "Number",
+    "Value",
+    "backward_steps",
+    "constant",
+    "describe",
+    "fields",
+    "gradients",
+    "node",
+    "topological_order",
+]
 
 Number = int | float  # and anything else with __float__, such as numpy scalars
+
+NARY: Any = object()  # `_y` of an n-ary node, whose `_x` and `_dx` hold tuples
+CONSTANT: Any = object()  # `_y` of a constant leaf (other leaves hold None there)
 
 _INF = math.inf
 # Creation stamps count down: a node comes after its parents, so ascending is a topological order, output first.
 _stamps = count(0, -1)
-new_stamp = _stamps.__next__  # a stamp newer than every node's so far (for nodes loaded by pickle)
+_by_stamp = attrgetter("_stamp")  # sort key: newest node first
 _new = object.__new__  # makes a node without running Value.__init__'s checks
+# backward writes (and marks with) every interior grad: concurrent passes must take turns.
+_backward_lock = threading.Lock()
 
 
 def _reflected(method: Callable[[Value, Value], Value]) -> Callable[[Value, Number], Value]:
@@ -65,36 +89,56 @@ class Value:
 
     Values hash by identity and `==` is left as identity, so they can live in sets and
     dicts; `bool(v)` is `v.data != 0`, as for a torch scalar (nan is true). They pickle
-    and deep-copy with their graph. `.data`, `.grad` and `.label` may be set by hand
-    (`grad = None` is 0.0, as torch's optimizers read a missing grad); the local
-    derivatives of nodes already built from a Value were fixed when they were built.
+    and deep-copy with their graph. `.data`, `.grad` and `.label` may be set by hand,
+    and are checked when set (`grad = None` is 0.0, as torch's optimizers read a missing
+    grad); the local derivatives of nodes already built from a Value were fixed when they
+    were built.
     """
 
-    __slots__ = ("__weakref__", "_dx", "_dy", "_grad", "_label", "_op", "_scope", "_stamp", "_x", "_y", "data")
+    __slots__ = ("__weakref__", "_data", "_dx", "_dy", "_grad", "_label", "_op", "_scope", "_stamp", "_x", "_y")
 
-    data: float
-    _grad: float
-    _label: str
-    _op: str
-    _stamp: int
-    _scope: tuple[Any, ...]
-    _x: Any
-    _y: Any
-    _dx: Any
-    _dy: float
+    _data: float  # the value (`data` checks what is set)
+    _grad: float  # d output / d self, set by backward (`grad` checks what is set)
+    _label: str  # the name in drawings, explanations and messages ('' for none)
+    _op: str  # the operation that made the node: '+', 'tanh', ...; '' in every leaf
+    _x: Any  # the first parent (for an n-ary node a tuple of all parents); None in a leaf
+    _y: Any  # the second parent; None in a unary node or a leaf; NARY; CONSTANT in a constant
+    _dx: Any  # d self / d _x (for an n-ary node a tuple, one per parent); 0.0 in a leaf
+    _dy: float  # d self / d _y; 0.0 where there is no second parent
+    _stamp: int  # the creation stamp: lower is newer (see _stamps)
+    _scope: tuple[Any, ...]  # the Modules whose forward pass made the node, outermost first
+    # and __weakref__, for `op`'s weak map from a node to its function
 
     def __init__(self, data: Number, label: str = "") -> None:
         if type(data) is not float:
             data = real(data, "Value", "data")
         self.label = label  # checked there
-        self.data = data
+        self._data = data
         self._grad = 0.0
         self._op = ""
-        self._x = None
+        self._x = self._y = None
+        self._dx = self._dy = 0.0
         self._stamp = next(_stamps)
         self._scope = current_modes().scope
 
-    @property  # grad and label are checked when set; the engine's own loops use the slots
+    # data, grad and label are checked when set; the engine's own loops use the slots.
+    def _set_data(self, x: float) -> None:
+        if type(x) is not float:
+            x = real(x, f"Value {self._label!r}" if self._label else "Value", "data")
+        self._data = x
+
+    if TYPE_CHECKING:  # what a type checker reads: a float, set as a float
+
+        @property
+        def data(self) -> float: ...
+        @data.setter
+        def data(self, x: float) -> None: ...
+
+    else:  # the getter is attrgetter, not a method: read once per input per Layer call, a
+        # Python getter costs 1.6% more instructions per W1 step, this one 0.9%.
+        data = property(attrgetter("_data"), _set_data, doc="The value of this node, a float; checked when set.")
+
+    @property
     def grad(self) -> float:
         """d output / d self after `output.backward()`; leaves accumulate it across calls."""
         return self._grad
@@ -115,7 +159,7 @@ class Value:
         self._label = text
 
     def __bool__(self) -> bool:
-        return self.data != 0.0
+        return self._data != 0.0
 
     # -- the graph, read-only ------------------------------------------------------
 
@@ -151,7 +195,7 @@ class Value:
     @property
     def is_constant(self) -> bool:
         """True for a leaf made from a plain number in an expression such as `x * 2`."""
-        return self._x is None and getattr(self, "_y", None) is CONSTANT  # see the module docstring
+        return self._y is CONSTANT
 
     @property
     def op(self) -> str:
@@ -160,33 +204,24 @@ class Value:
 
     @property
     def scope(self) -> tuple[Any, ...]:
-        """The Modules whose forward pass made this node, outermost first (see `module_scope`)."""
+        """The Modules whose forward pass made this node, outermost first (`chainrule.nn.Module`
+        records them)."""
         return self._scope
 
-    # micrograd's names, for code written against it (engine/by_hand.py): the set of parents,
-    # and this node's own step of the chain rule, as the lecture calls it by hand.
-    _prev = property(parent_set, doc="The nodes this one was computed from, as a set (micrograd's name).")
-    _backward = local_step
-
     def __repr__(self) -> str:
-        label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+        label = f", label={self._label!r}" if self._label else ""
+        return f"Value(data={self._data!r}, grad={self._grad!r}{label})"
 
-    # Pickling and copying: engine/serial.py, imported on first use (it imports this module).
-    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
-        from .serial import reduce_value
-
-        return reduce_value(self)
-
+    # Pickling: engine/pickling.py makes a blank node and gives it its state here (a node
+    # pickles with the graph it depends on, which that module lists); a copy shares parents.
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        from .serial import restore_value
-
-        restore_value(self, state)
+        """Set the fields `fields` gave, `state[1]` (the rest is for the pickler), and a fresh stamp."""
+        _set_fields(self, state[1])
 
     def __copy__(self) -> Value:
-        from .serial import copy_value
-
-        return copy_value(self)
+        out: Value = _new(Value)
+        _set_fields(out, fields(self))
+        return out
 
     # -- primitives: forward value and local derivatives side by side ---------------
 
@@ -194,42 +229,42 @@ class Value:
         o = other if isinstance(other, Value) else constant(other)
         if o is None:
             return NotImplemented
-        return node(self.data + o.data, "+", self, 1.0, o, 1.0)
+        return node(self._data + o._data, "+", self, 1.0, o, 1.0)
 
     def __mul__(self, other: Value | Number) -> Value:
         o = other if isinstance(other, Value) else constant(other)
         if o is None:
             return NotImplemented
-        return node(self.data * o.data, "*", self, o.data, o, self.data)
+        return node(self._data * o._data, "*", self, o._data, o, self._data)
 
     def __sub__(self, other: Value | Number) -> Value:
         # A primitive rather than self + (-other): one node instead of two, smaller drawings.
         o = other if isinstance(other, Value) else constant(other)
         if o is None:
             return NotImplemented
-        return node(self.data - o.data, "-", self, 1.0, o, -1.0)
+        return node(self._data - o._data, "-", self, 1.0, o, -1.0)
 
     def __truediv__(self, other: Value | Number) -> Value:
         """self / other; d/dself = 1 / other, d/dother = -self / other**2."""
         o = other if isinstance(other, Value) else constant(other)
         if o is None:
             return NotImplemented
-        if o.data == 0.0:
+        if o._data == 0.0:
             raise ZeroDivisionError(f"division: dividing {describe(self)} by zero {describe(o)}")
-        out = self.data / o.data
-        return node(out, "/", self, 1.0 / o.data, o, -out / o.data)
+        out = self._data / o._data
+        return node(out, "/", self, 1.0 / o._data, o, -out / o._data)
 
     def __pow__(self, other: Value | Number) -> Value:
-        """self ** other; d/dself = y x**(y-1), d/dother = x**y log x (see `scalar.power`).
+        """self ** other; d/dself = y x**(y-1), d/dother = x**y log x (see `_power`).
         d/dself of x ** 0 is 0, so a nan upstream gradient gives nan (torch: 0, see `backward`)."""
         if isinstance(other, Value):
-            out, d_base, d_exponent = power(self, other)
+            out, d_base, d_exponent = _power(self, other)
             return node(out, "**", self, d_base, other, d_exponent)
         if type(other) is not float:
             if not is_real(other):
                 return NotImplemented
             other = real(other, "pow", "exponent")  # 10 ** 400 is a clear ValueError
-        out, d_base, _ = power(self, other)
+        out, d_base, _ = _power(self, other)
         return node(out, f"**{other:g}", self, d_base)  # a number, no node: the op names it ('**2')
 
     __radd__ = _reflected(__add__)
@@ -239,12 +274,12 @@ class Value:
     __rpow__ = _reflected(__pow__)
 
     def __neg__(self) -> Value:
-        return node(-self.data, "neg", self, -1.0)
+        return node(-self._data, "neg", self, -1.0)
 
     def exp(self) -> Value:
         """e ** self; d/dx = e ** x. Overflow gives +inf, as IEEE floats do."""
         try:
-            out = math.exp(self.data)
+            out = math.exp(self._data)
         except OverflowError:
             out = _INF
         return node(out, "exp", self, out)
@@ -252,7 +287,7 @@ class Value:
     def log(self) -> Value:
         """Natural log; d/dx = 1 / x. log(+-0) is -inf with slope 1/(+-0) = +-inf (as in IEEE
         and torch); x < 0 raises ValueError."""
-        x = self.data
+        x = self._data
         if x > 0.0 or x != x:  # positive, +inf or nan
             return node(math.log(x), "log", self, 1.0 / x)
         if x == 0.0:
@@ -262,7 +297,7 @@ class Value:
     def sqrt(self) -> Value:
         """Square root; d/dx = 1 / (2 sqrt x): at +-0 (sqrt(-0.0) is -0.0) +-inf, as in torch.
         x < 0 raises ValueError."""
-        x = self.data
+        x = self._data
         if x < 0.0:
             raise ValueError(f"sqrt: input must be >= 0, got {describe(self)}")
         out = math.sqrt(x)
@@ -270,20 +305,20 @@ class Value:
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; d/dx = 1 - tanh(x)**2. Exact +-1 at large |x|."""
-        t = math.tanh(self.data)
+        t = math.tanh(self._data)
         return node(t, "tanh", self, 1.0 - t * t)
 
     def sigmoid(self) -> Value:
         """Logistic function 1 / (1 + e**-x); d/dx = s (1 - s), at most 0.25. Computed without
         overflow for any x: exactly 0.0 and 1.0 far out in the tails."""
-        s = logistic(self.data)
+        s = _logistic(self._data)
         return node(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
         """max(0, x); d/dx = 0 for x <= 0 (at the kink too), else 1: relu(nan) is nan with
         slope 1, as in PyTorch. Unlike PyTorch, a nan or inf upstream gradient still
         gives nan below 0 (nan * 0; see `backward`)."""
-        x = self.data
+        x = self._data
         if x <= 0.0:
             return node(0.0, "relu", self, 0.0)
         return node(x, "relu", self, 1.0)
@@ -292,32 +327,32 @@ class Value:
         """x for x > 0, else slope * x; d/dx = 1 for x > 0, else slope (slope at 0, as in PyTorch)."""
         if type(slope) is not float:
             slope = real(slope, "leaky_relu", "slope")
-        x = self.data
+        x = self._data
         return node(x if x > 0.0 else slope * x, "leaky_relu", self, 1.0 if x > 0.0 else slope)
 
     def abs(self) -> Value:
         """|x|; d/dx = sign(x), and 0 at the kink (as in PyTorch)."""
-        x = self.data
+        x = self._data
         return node(abs(x), "abs", self, 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0)
 
     __abs__ = abs  # abs(v) is v.abs()
 
     def sin(self) -> Value:
         """Sine; d/dx = cos x. sin(+-inf) is nan, slope nan (as in torch)."""
-        sin, cos = sin_cos(self.data)
+        sin, cos = _sin_cos(self._data)
         return node(sin, "sin", self, cos)
 
     def cos(self) -> Value:
         """Cosine; d/dx = -sin x. cos(+-inf) is nan, slope nan (as in torch)."""
-        sin, cos = sin_cos(self.data)
+        sin, cos = _sin_cos(self._data)
         return node(cos, "cos", self, -sin)
 
     def softplus(self) -> Value:
         """log(1 + e**x), computed without overflow; d/dx = sigmoid(x). A primitive of its own
         because `(1 + x.exp()).log()` overflows for large x; `bce_with_logits` is built on it."""
-        x = self.data
+        x = self._data
         out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
-        return node(out, "softplus", self, logistic(x))
+        return node(out, "softplus", self, _logistic(x))
 
     # -- backward ------------------------------------------------------------------
 
@@ -343,7 +378,79 @@ class Value:
         inf upstream times an exact 0 is nan. torch masks instead for relu below 0 and for
         x ** 0 (0 there); chainrule does not, as that takes a check per edge in this loop.
         """
-        backward_pass(self)  # engine/walk.py
+        with _backward_lock:
+            if self._x is None:
+                self._grad += 1.0
+                return
+            order = _interior_nodes(self)
+            self._grad = 1.0
+            # Newest first, a node's grad is complete by the time it passes it on. Every
+            # interior grad starts at -0.0, the additive identity of floats, so a first
+            # contribution sets it exactly and later ones add; leaves always add.
+            for v in order:
+                g = v._grad
+                y = v._y
+                if y is None:
+                    v._x._grad += g * v._dx
+                elif y is NARY:
+                    for x, d in zip(v._x, v._dx):
+                        x._grad += g * d
+                else:
+                    v._x._grad += g * v._dx
+                    y._grad += g * v._dy
+
+    # micrograd's names, for code written against it and for backprop done by hand, as the
+    # lecture that builds micrograd does it: set the output's grad to 1, then call
+    # `_backward()` on every node, newest first.
+    @property
+    def _prev(self) -> set[Value]:
+        """The nodes this one was computed from, as a set (micrograd's name); empty for a leaf."""
+        return set(self.parents)
+
+    def _backward(self) -> None:
+        """Add self.grad times d self / d parent to each parent's grad, one edge at a time
+        (micrograd's name); a leaf has no parents, so nothing happens.
+
+        Only this node's step: calling it on every node, newest first, after setting the
+        output's grad to 1, is a backward pass, except that every grad adds (`backward`
+        recomputes those of non-leaves from scratch).
+
+            >>> a, b = Value(2.0), Value(-3.0)
+            >>> e = a * b
+            >>> e.grad = 1.0
+            >>> e._backward()
+            >>> a.grad, b.grad
+            (-3.0, 2.0)
+        """
+        g = self._grad
+        for p, d in zip(self.parents, self.local_grads):
+            p._grad += g * d
+
+
+def _interior_nodes(root: Value) -> list[Value]:
+    """The non-leaf nodes `root` depends on (itself included), newest first, grads set to -0.0:
+    a float object made for this walk, so a grad that *is* it marks a node found already."""
+    mark = float("-0.0")
+    order = [root]
+    root._grad = mark
+    append = order.append
+    for v in order:  # the list grows as the walk finds nodes: iterative, breadth first
+        y = v._y
+        if y is NARY:
+            for x in v._x:
+                if x._x is not None and x._grad is not mark:
+                    x._grad = mark
+                    append(x)
+        else:
+            x = v._x
+            if x._x is not None and x._grad is not mark:
+                x._grad = mark
+                append(x)
+            if y is not None and y._x is not None and y._grad is not mark:
+                y._grad = mark
+                append(y)
+    order.sort(key=_by_stamp)
+    return order
 
 
 # -- making nodes ------------------------------------------------------------------------
@@ -354,7 +461,7 @@ def node(data: float, op: str, x: Any = None, dx: Any = 0.0, y: Any = None, dy: 
     d out / dx = dx and d out / dy = dy; with x None, or under no_grad, a leaf. The one
     constructor of nodes, which every primitive calls; it checks nothing."""
     out = _new(Value)
-    out.data = data
+    out._data = data
     out._grad = 0.0
     out._label = ""
     out._stamp = next(_stamps)
@@ -371,7 +478,8 @@ def node(data: float, op: str, x: Any = None, dx: Any = 0.0, y: Any = None, dy: 
         out._dy = dy
     else:
         out._op = ""
-        out._x = None
+        out._x = out._y = None
+        out._dx = out._dy = 0.0
     return out
 
 
@@ -387,3 +495,191 @@ def constant(x: object) -> Value | None:
     out = node(x, "")
     out._y = CONSTANT  # no hot loop reads a leaf's _y: the mark costs nothing elsewhere
     return out
+
+
+def fields(v: Value) -> tuple[Any, ...]:
+    """A node's own fields, as `Value.__setstate__` reads them back (for pickling and copies):
+    a leaf's five (a constant's a sixth, True), then the edges (x, dx, y, dy); y is None
+    for an n-ary node (whose x and dx are tuples), and absent for a unary one."""
+    head = (v._data, v._grad, v._label, v._op, v._scope)
+    x = v._x
+    if x is None:
+        return (*head, True) if v._y is CONSTANT else head
+    y = v._y
+    if y is None:
+        return (*head, x, v._dx)
+    return (*head, x, v._dx, None if y is NARY else y, v._dy)
+
+
+def _set_fields(v: Value, state: tuple[Any, ...]) -> None:
+    """Give `v` the fields `fields` listed, and a fresh stamp: a node loaded after its
+    parents is newer than they are, and than every node made before it in this process."""
+    data, grad, label, op, scope, *edges = state
+    v._data, v._grad, v._label, v._op, v._scope = data, grad, label, op, scope
+    v._x = v._y = None
+    v._dx = v._dy = 0.0
+    if len(edges) == 1:
+        v._y = CONSTANT
+    elif edges:
+        v._x, v._dx, *rest = edges
+        if rest:
+            y, v._dy = rest
+            v._y = NARY if y is None else y
+    v._stamp = next(_stamps)
+
+
+# -- walking a graph, and backward one step at a time --------------------------------------
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node `root` depends on, itself last, each node after all of its parents.
+
+    This is the order of the forward pass, the order the nodes were made in (oldest
+    first), and the reverse of the order backward visits them. Iterative, so graphs of
+    any depth work.
+    """
+    seen = {root}
+    stack = [root]
+    order = []
+    while stack:
+        v = stack.pop()
+        order.append(v)
+        for p in v.parents:
+            if p not in seen:
+                seen.add(p)
+                stack.append(p)
+    order.sort(key=_by_stamp, reverse=True)
+    return order
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one edge adds to its parent's gradient: `grad_after = grad_before + amount`.
+
+    `local_grad` is d node / d parent, read from the node; `amount` is the node's
+    grad times it. `accumulates` is False for the parent's first contribution
+    (which sets its gradient, from 0) and True for every later one (+=).
+    """
+
+    parent: Value
+    local_grad: float
+    amount: float
+    grad_before: float
+    grad_after: float
+    accumulates: bool
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """One node's turn in backward: its (upstream) gradient and what it passes to each parent.
+
+    `contributions` has one entry per parent edge, in the order of `node.parents`;
+    a parent used twice (as in `p * p`) gets two.
+    """
+
+    node: Value
+    grad: float
+    contributions: tuple[Contribution, ...]
+
+
+def backward_steps(root: Value) -> Iterator[BackwardStep]:
+    """Iterate over the steps `root.backward()` takes, in the order it takes them: the
+    definition of reverse mode in chainrule, of which `Value.backward` is the fast form.
+
+    Newest node first (the reverse of `topological_order`), so a node's gradient is
+    complete when its step comes; only nodes with parents take a step. The rule, for
+    each parent edge in argument order: the contribution is grad(node) times the local
+    derivative; a non-leaf parent's first contribution sets its gradient (non-leaf
+    gradients are recomputed from scratch), and every later one, and every one to a
+    leaf, is added (leaves accumulate from 0, as after `zero_grad`). The graph's own
+    `.grad` fields are neither read nor changed.
+
+        >>> x = Value(3.0, "x")
+        >>> y = x * x
+        >>> [(c.amount, c.grad_after, c.accumulates) for c in next(backward_steps(y)).contributions]
+        [(3.0, 3.0, False), (3.0, 6.0, True)]
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"backward_steps: root must be a Value, got {type(root).__name__}")
+    grads = {root: 1.0}
+    for v in reversed(topological_order(root)):
+        if v._x is None:
+            continue
+        grad = grads[v]  # every consumer of the node has taken its step already
+        contributions = []
+        for parent, local in zip(v.parents, v.local_grads):
+            amount = grad * local
+            accumulates = parent in grads
+            before = grads[parent] if accumulates else 0.0
+            after = before + amount if accumulates or parent._x is None else amount
+            grads[parent] = after
+            contributions.append(Contribution(parent, local, amount, before, after, accumulates))
+        yield BackwardStep(v, grad, tuple(contributions))
+
+
+def gradients(root: Value) -> dict[Value, float]:
+    """d root / d v for every node v of the graph, by `backward_steps`, without touching `.grad`.
+
+    A fresh backward pass's numbers: what `root.backward()` leaves on each node when the
+    leaves start from 0.
+    """
+    grads = {root: 1.0}
+    for step in backward_steps(root):
+        for c in step.contributions:
+            grads[c.parent] = c.grad_after
+    return grads
+
+
+# -- the float arithmetic the primitives share, and how a message names a node ----------
+
+
+def describe(v: Any) -> str:
+    """How an error message names a node: its value and, if it has one, its label. Any
+    object with `.data` will do (a learner's own Value, say), with or without a label."""
+    label = getattr(v, "label", "")
+    return f"{v.data!r} (node {label!r})" if label else repr(v.data)
+
+
+def _logistic(x: float) -> float:
+    """1 / (1 + e**-x) without overflow for any x: exactly 0.0 and 1.0 far out in the tails."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)  # x < 0: no overflow; 0.0 far out, giving an exact 0
+    return e / (1.0 + e)
+
+
+def _pow_float(x: float, y: float) -> float:
+    """x ** y as IEEE pow gives it: overflow to +-inf, 0 ** negative to +inf."""
+    try:
+        out: float = x**y  # real: the caller rules out a negative base with a fractional exponent
+    except OverflowError:
+        return -math.inf if x < 0.0 and y % 2.0 == 1.0 else math.inf
+    except ZeroDivisionError:
+        return math.inf
+    return out
+
+
+def _power(base: Value, exponent: Value | float) -> tuple[float, float, float]:
+    """base ** exponent (a Value, or a float that is no node) and its two local derivatives:
+    d/dbase = y x**(y-1), d/dexponent = x**y log x. Errors name both operands."""
+    x = base._data
+    y = exponent if isinstance(exponent, float) else exponent._data
+    if x < 0.0 and math.isfinite(y) and not y.is_integer():
+        where = repr(y) if isinstance(exponent, float) else describe(exponent)
+        raise ValueError(f"pow: negative base {describe(base)} with non-integer exponent {where}")
+    if x == 0.0 and y < 0.0:
+        raise ZeroDivisionError(f"pow: zero base {describe(base)} to the negative power {y!r}")
+    out = _pow_float(x, y)
+    d_base = 0.0 if y == 0.0 else y * _pow_float(x, y - 1.0)
+    # At x == 0 (y > 0) d/dy is 0, as in PyTorch; for a negative base (integer y) the
+    # real log is undefined: nan.
+    d_exponent = out * math.log(x) if x > 0.0 or x != x else 0.0 if x == 0.0 else math.nan
+    return out, d_base, d_exponent
+
+
+def _sin_cos(x: float) -> tuple[float, float]:
+    """(sin x, cos x); (nan, nan) at +-inf, as in torch, where `math` raises ValueError."""
+    try:
+        return math.sin(x), math.cos(x)
+    except ValueError:
+        return math.nan, math.nan

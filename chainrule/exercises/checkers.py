@@ -15,7 +15,7 @@ from ..engine.checks import is_real, is_sequence
 from ..nn import MLP, mse_loss
 from ..nodechecking import gradcheck_nodes
 from ..notation import format_number
-from .graphs import Program, closeness, describe, fixed_programs, graph_nodes, numbers, parallel, random_program
+from .graphs import Program, closeness, fixed_programs, graph_nodes, node_in_words, numbers, parallel, random_program
 from .verdict import Case, Mismatch, Verdict, run_cases
 
 __all__ = ["check_backward", "check_local_derivative", "check_ops", "check_topological_sort", "check_training_step"]
@@ -112,7 +112,7 @@ def _op_case(cls: type, program: Program) -> None:
             hint = "the local derivative of this op, times out.grad, added to the input's grad."
         raise Mismatch(
             f"grad {format_number(want)} = {format_number(start[k])} + 2 · {format_number(local)}",
-            f"grad {format_number(got)} on {describe(v)}",
+            f"grad {format_number(got)} on {node_in_words(v)}",
             hint,
         )
 
@@ -137,7 +137,9 @@ def _sort_case(sort: Callable[[Any], Sequence[Any]], cls: type, program: Program
     for k, v in enumerate(result):
         if id(v) in position:
             raise Mismatch(
-                "each node once", f"{describe(v)} twice", "remember the nodes you have visited (a set), and skip them."
+                "each node once",
+                f"{node_in_words(v)} twice",
+                "remember the nodes you have visited (a set), and skip them.",
             )
         position[id(v)] = k
     for v in nodes:
@@ -148,7 +150,7 @@ def _sort_case(sort: Callable[[Any], Sequence[Any]], cls: type, program: Program
                 if uses > 1
                 else "visit every node in each _prev, down to the leaves."
             )
-            raise Mismatch(f"all {len(nodes)} nodes", f"{len(result)} nodes, without {describe(v)}", hint)
+            raise Mismatch(f"all {len(nodes)} nodes", f"{len(result)} nodes, without {node_in_words(v)}", hint)
     if len(result) != len(nodes):
         raise Mismatch(f"the {len(nodes)} nodes of the graph", f"{len(result)} items", "list only the graph's nodes.")
     for v in nodes:
@@ -156,7 +158,7 @@ def _sort_case(sort: Callable[[Any], Sequence[Any]], cls: type, program: Program
             if position[id(p)] > position[id(v)]:
                 raise Mismatch(
                     "every node after the nodes in its _prev",
-                    f"{describe(v)} before its input {describe(p)}",
+                    f"{node_in_words(v)} before its input {node_in_words(p)}",
                     "append a node only once all of its inputs are in the list (after visiting its _prev).",
                 )
 
@@ -186,7 +188,7 @@ def _backward_case(cls: type, program: Program) -> None:
             hint = f"this node is used {uses} times: each use adds its share (+=, never =) to its grad."
         else:
             hint = "call each node's _backward once, output first, in reverse topological order."
-        raise Mismatch(f"grad {format_number(want)}", f"grad {format_number(got)} on {describe(v)}", hint)
+        raise Mismatch(f"grad {format_number(want)}", f"grad {format_number(got)} on {node_in_words(v)}", hint)
 
 
 def check_training_step(step: Callable[..., Any], *, seed: int = 0) -> Verdict:

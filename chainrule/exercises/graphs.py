@@ -9,16 +9,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Value
+from ..engine import Value, describe
 from ..notation import format_number
 
 __all__ = [
     "LEARNER_OPS",
     "Program",
     "closeness",
-    "describe",
     "fixed_programs",
     "graph_nodes",
+    "node_in_words",
     "numbers",
     "parallel",
     "random_program",
@@ -40,15 +40,11 @@ def graph_nodes(root: Any) -> list[Any]:
     return order
 
 
-def describe(v: Any) -> str:
-    """A learner's node as a message names it: 'the * node with data 6', 'the leaf x with data 2'."""
+def node_in_words(v: Any) -> str:
+    """A learner's node as a checker's message names it: its kind, then the engine's
+    `describe` (its value and label): 'the * node with data 6.0', 'the leaf with data 2.0'."""
     op = getattr(v, "_op", "") or ""
-    label = getattr(v, "label", "") or ""
-    kind = f"the {op} node" if op else "the leaf"
-    if label:
-        kind += f" {label}"
-    data = v.data
-    return f"{kind} with data {format_number(data) if isinstance(data, (int, float)) else repr(data)}"
+    return f"{f'the {op} node' if op else 'the leaf'} with data {describe(v)}"
 
 
 @dataclass(frozen=True)

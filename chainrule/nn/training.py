@@ -20,7 +20,6 @@ import math
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,14 +28,10 @@ from ..compiler import compile as compile_model
 from ..engine import Number, Value, no_grad
 from ..engine.checks import instance_of, is_sequence, nonnegative_real, positive_int, positive_int_or_none, real
 from ..optim import Optimizer, parameter_list
-from .losses import predicted_class, resolve_loss
+from .losses import resolve_loss
 from .modules import Module
 
-# predicted_class lives with the losses' accuracy rules; it is offered here as before.
-__all__ = ["History", "clip_grad_norm", "collector_paused", "fit", "grad_norms", "predicted_class"]
-
-# Off only for benchmarks/workloads.py, which times fit with and without the pause.
-_PAUSE_COLLECTOR = True
+__all__ = ["History", "clip_grad_norm", "collector_paused", "fit", "grad_norms"]
 
 LossFn = Callable[[list[list[Value]], list[Any]], Value]
 """What `fit` takes as a custom loss: the batch's outputs (one list per sample) and labels."""
@@ -306,7 +301,7 @@ class _Training:
         for batch in batches:
             # The step's graph is freed when `step` returns, while the collector is still
             # paused: once it runs again, it finds none of that graph left to walk.
-            with collector_paused() if _PAUSE_COLLECTOR else nullcontext():
+            with collector_paused():
                 loss, right = self.step(batch)
             total += loss * len(batch)
             correct += right

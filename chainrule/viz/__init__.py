@@ -1,36 +1,39 @@
 """Seeing backpropagation: graphs drawn with Graphviz, backward's steps one by one, a page
-that steps through forward and backward, and a neuron to play with.
+that steps through forward and backward, a network trained step by step, and a neuron to
+play with. One subpackage per feature; in each the data goes one way, from the engine's
+numbers to frames to a page or a drawing:
 
-- `graph`: `draw_dot`, `save_svg`, `render_svg`, and `draw_graph`, the drawing they make
-  with each box's texts chosen by the caller; `style`: how its parts look; `modules`: which
-  Modules made which nodes, for the boxes of `group=True`.
-- `stepper`: `Stepper` and `save_stepper`, a page built on `draw_graph`; its HTML, CSS and
-  script are the files in `assets/`.
-- `network`: `draw_network`, an MLP drawn neuron by neuron (one arrow per weight);
-  `network_stepper`: `NetworkStepper` and `save_network_stepper`, a page that trains it
-  step by step, its files `assets/network.*`; `network_run`: the numbers that page shows,
-  recorded from real training steps.
-- `playground`: `NeuronPlayground`, the maths of one neuron; `playground_widget`: its
-  HTML and ipywidgets box; `playground_page`: `save_playground`, the same neuron as a page
-  that needs no Python.
-- `jupyter`: the Digraph class drawings are made of, whose Jupyter display raises
-  `GraphvizNotFound` with install advice when `dot` is missing.
-- `backward_steps` is the engine's (`chainrule.engine`), re-exported from here, where it first lived.
+- `graph`: `draw_dot`, `save_svg`, `render_svg`, `GraphvizNotFound`, and `draw_graph`, the
+  drawing with each box's texts chosen by the caller (the pages'); its style, marks,
+  options, the boxes of Modules, and the Digraph Jupyter shows.
+- `pages`: `Page` (`.html`, `.save(path)`, shown inline in Jupyter) and the pages' files
+  (`assets/`: HTML, CSS and scripts, with the steppers' shared player).
+- `stepper`: `Stepper` and `save_stepper`, forward and backward node by node.
+- `network`: `draw_network`, an MLP drawn neuron by neuron, and `NetworkStepper` and
+  `save_network_stepper`, a page that trains it step by step.
+- `playground`: `NeuronPlayground`, one neuron's maths with its anywidget (`PlaygroundWidget`,
+  fed the engine's numbers), and `PlaygroundPage`/`save_playground`, the same neuron as a
+  page that needs no Python, drawn by the same front end (`pages/assets/playground_view.js`).
+- `backward_steps` is the engine's (`chainrule.engine`), re-exported from here, where it first
+  lived and where the README shows it.
+- `live`: `LiveNetwork`, an MLP trained live in a notebook (an anywidget: its script and
+  styles are `live/assets/`), imported when first used, since it needs anywidget.
 
 Drawing needs the `viz` extra (`pip install 'chainrule[viz]'`) and the Graphviz `dot`
 program only when a drawing is made, so importing this package needs neither.
 """
 
+from typing import Any
+
 from ..engine import backward_steps
 from .graph import GraphvizNotFound, draw_dot, save_svg
-from .network import draw_network
-from .network_stepper import NetworkStepper, save_network_stepper
-from .playground import NeuronPlayground
-from .playground_page import PlaygroundPage, save_playground
+from .network import NetworkStepper, draw_network, save_network_stepper
+from .playground import NeuronPlayground, PlaygroundPage, save_playground
 from .stepper import Stepper, save_stepper
 
 __all__ = [
     "GraphvizNotFound",
+    "LiveNetwork",
     "NetworkStepper",
     "NeuronPlayground",
     "PlaygroundPage",
@@ -43,3 +46,12 @@ __all__ = [
     "save_stepper",
     "save_svg",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # LiveNetwork needs anywidget (the notebooks extra): importing chainrule.viz must not.
+    if name == "LiveNetwork":
+        from .live.widget import LiveNetwork
+
+        return LiveNetwork
+    raise AttributeError(f"module 'chainrule.viz' has no attribute {name!r}")

@@ -1,0 +1,150 @@
+"""A real JupyterLab for end-to-end tests of the widgets: a server on 127.0.0.1 with a token
+and a free port, in a temporary directory, its settings and runtime files kept there too, and
+a notebook opened and run in headless Chromium. The tests skip without the `lab` extra.
+
+    with jupyterlab(tmp_path) as lab, chromium() as driver:
+        lab.open(driver, lab.notebook("live.ipynb", ["from chainrule.viz import LiveNetwork", ...]))
+        lab.run_all(driver)
+
+The server is always shut down (terminated, then killed) when the block ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 90.0  # seconds for the server to answer, on a busy machine
+# No news, no update checks: the server and the page stay offline.
+SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False}
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def wait_for(condition: Callable[[], Any], timeout: float, what: str, every: float = 0.25) -> Any:
+    """Poll `condition` until it returns something true; fail naming `what` after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = condition()
+        except Exception:  # not ready yet: a server starting, a page loading (pytest.fail is no Exception)
+            result = None
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(every)
+
+
+class Lab:
+    """A running JupyterLab: its address, token and directory, and how to drive it."""
+
+    def __init__(self, url: str, token: str, root: Path) -> None:
+        self.url, self.token, self.root = url, token, root
+
+    def notebook(self, name: str, cells: list[str]) -> str:
+        """Write a notebook of code cells (python3 kernel) into the server's directory."""
+        nb = {
+            "cells": [
+                {"cell_type": "code", "metadata": {}, "source": src, "outputs": [], "execution_count": None}
+                for src in cells
+            ],
+            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+        (self.root / name).write_text(json.dumps(nb), encoding="utf-8")
+        return name
+
+    def open(self, driver: Any, name: str, timeout: float = 90.0) -> None:
+        """Open notebook `name` in the browser and wait until its kernel is idle."""
+        driver.get(f"{self.url}/lab/tree/{name}?token={self.token}")
+        script = (
+            "const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+            "const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;"
+            "return !!k && k.status === 'idle' && w.context.path.endsWith(arguments[0]);"
+        )
+        wait_for(lambda: driver.execute_script(script, name), timeout, f"{name} open with an idle kernel")
+
+    def run_all(self, driver: Any) -> None:
+        """Run every cell of the open notebook (the command Run > Run All Cells)."""
+        driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
+@contextmanager
+def jupyterlab(root: Path) -> Iterator[Lab]:
+    """A JupyterLab server serving `root`, shut down when the block ends, whatever happens."""
+    pytest.importorskip("jupyterlab", reason="needs the lab extra: pip install 'chainrule[lab]'")
+    settings = root / ".lab-settings"
+    for name, values in SETTINGS.items():
+        path = settings / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding="utf-8")
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ)
+    # The kernel imports this checkout's chainrule, as the test process does.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    env.update(
+        JUPYTERLAB_SETTINGS_DIR=str(settings),
+        JUPYTERLAB_WORKSPACES_DIR=str(root / ".lab-workspaces"),
+        JUPYTER_RUNTIME_DIR=str(root / ".jupyter-runtime"),
+        JUPYTER_CONFIG_DIR=str(root / ".jupyter-config"),
+    )
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
+        "--LabApp.extension_manager=readonly",  # no queries to PyPI
+        *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),  # CI containers run as root
+    ]  # fmt: skip
+    log = (root / "jupyterlab.log").open("wb")
+    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        status = f"{url}/api/status?token={token}"
+
+        def answers() -> bool:
+            if server.poll() is not None:
+                text = (root / "jupyterlab.log").read_text(encoding="utf-8", errors="replace")
+                pytest.fail(f"JupyterLab exited with status {server.returncode}:\n{text[-2000:]}")
+            return bool(urllib.request.urlopen(status, timeout=5).status == 200)
+
+        wait_for(answers, START_TIMEOUT, f"JupyterLab to answer at {url} (log: {root / 'jupyterlab.log'})")
+        yield Lab(url, token, root)
+    finally:
+        _stop(server)
+        log.close()
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Terminate the server and its kernels (its own process group); kill them if they linger."""
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=15)
+    with suppress(ProcessLookupError):  # kernels the server started, if any survived it
+        os.killpg(server.pid, signal.SIGKILL)
