@@ -227,7 +227,7 @@ def forward(params, samples):
         z = mul1 + b  # z = mul₁ + b
         a = (0.0 if z <= 0.0 else z)  # a = relu(z)
         sub1 = a - 5.0  # sub₁ = a - 5
-        L = pow_(sub1, 2.0)  # L = sub₁²
+        L = pow_float(sub1, 2.0)  # L = sub₁²
         append((x, mul1, z, a, sub1, L))
     return tapes
 

@@ -26,9 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Value
+from ..engine import Value, pow_dbase, pow_float
 from ..notation import expression
-from .ops import HELPERS, MASK_EDGES, OpCode, op_code, pow_dbase, pow_float
+from .ops import HELPERS, MASK_EDGES, OpCode, op_code
 from .trace import Trace
 
 __all__ = ["Program", "RetraceError", "generate"]
@@ -140,7 +140,7 @@ class _Writer:
             # of + is the same floats where it holds, and faster.
             code = " + ".join([args[-1], *products]) if _PLAIN_SUM else f"sum({_tuple(products)}, {args[-1]})"
         elif v.op == "logsumexp":
-            code = f"logsumexp({_tuple(args)})"
+            code = f"logsumexp_floats({_tuple(args)})[0]"
         else:
             row = self.rows[v]
             assert row is not None
@@ -170,7 +170,7 @@ class _Writer:
     def backward_block(self, v: Value, started: set[Value]) -> list[str]:
         d_v, lines, firsts = f"d_{self.names[v]}", [], []
         if v.op == "logsumexp":
-            lines.append(f"sm_{self.names[v]} = softmax({_tuple([self.value(p) for p in v.parents])})")
+            lines.append(f"sm_{self.names[v]} = logsumexp_floats({_tuple([self.value(p) for p in v.parents])})[1]")
         for k, (p, (local, masked)) in enumerate(zip(v.parents, self.locals_of(v))):
             if p not in self.needs:
                 continue
@@ -267,9 +267,12 @@ def _exponent(v: Value) -> float:
     checked against the value and local derivative the engine stored."""
     y = float(v.op[2:])
     x = v.parents[0].data
-    same = pow_float(x, y), pow_dbase(x, y)
+    try:
+        same: tuple[float, float] | None = pow_float(x, y), pow_dbase(x, y)
+    except (ValueError, ZeroDivisionError):  # the rounded exponent is not one the engine took here
+        same = None
     stored = v.data, v.local_grads[0]
-    if all(a == b or (a != a and b != b) for a, b in zip(same, stored)):
+    if same is not None and all(a == b or (a != a and b != b) for a, b in zip(same, stored)):
         return y
     raise TypeError(
         f"compile: a power {v.op!r} by a number with more digits than its op's name records; "

@@ -3,10 +3,10 @@ neuron's weighted sum, and `logsumexp`, the stable heart of softmax cross-entrop
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from operator import mul
 
+from .floats import logsumexp_floats
 from .value import NARY, Number, Value, constant, node
 
 __all__ = ["linear", "logsumexp"]
@@ -50,13 +50,8 @@ def logsumexp(values: Sequence[Value]) -> Value:
     """
     if not values:
         raise ValueError("logsumexp: needs at least one value")
-    data = [v._data for v in values]
-    top = max(data)
-    if not math.isfinite(top):  # some +inf, or all -inf: the answer is top, its slope undefined
-        return node(top, "logsumexp", tuple(values), tuple(math.nan for _ in data), NARY)
-    exps = [math.exp(d - top) for d in data]
-    total = sum(exps)
-    return node(top + math.log(total), "logsumexp", tuple(values), tuple(e / total for e in exps), NARY)
+    out, softmax = logsumexp_floats([v._data for v in values])
+    return node(out, "logsumexp", tuple(values), softmax, NARY)
 
 
 def _as_value(x: object, op: str) -> Value:
