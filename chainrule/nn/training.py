@@ -88,8 +88,14 @@ def grad_norms(model: Module) -> dict[str, float]:
         ['layers.0', 'layers.1', 'layers.2']
     """
     instance_of(model, Module, "grad_norms", "model")
+    return _norms(_parameter_groups(model))
+
+
+def _parameter_groups(model: Module) -> dict[str, list[Value]]:
+    """The parameters of each entry of `grad_norms`, named as there. `fit` finds them once
+    and reads their grads every epoch: the names cost more than the norms."""
     children = {name for name, _ in model.named_children()}
-    grads: dict[str, list[float]] = {}
+    groups: dict[str, list[Value]] = {}
     for name, p in model.named_parameters():
         parts = name.split(".")
         # A child is an attribute ('encoder') or an item of a list attribute ('layers.0').
@@ -99,8 +105,12 @@ def grad_norms(model: Module) -> dict[str, float]:
             key = f"{parts[0]}.{parts[1]}"
         else:
             key = name
-        grads.setdefault(key, []).append(p.grad)
-    return {key: math.hypot(*g) for key, g in grads.items()}
+        groups.setdefault(key, []).append(p)
+    return groups
+
+
+def _norms(groups: dict[str, list[Value]]) -> dict[str, float]:
+    return {key: math.hypot(*[p.grad for p in ps]) for key, ps in groups.items()}
 
 
 @dataclass
@@ -275,6 +285,7 @@ class _Training:
         order, rng = list(range(n)), random.Random(seed)
         size = n if batch_size is None else batch_size
         history = History(accuracy=None if self.count is None else [])
+        groups = _parameter_groups(self.model)  # grad_norms' groups, found once
         bar = _progress_bar(epochs) if progress else None
         start = time.perf_counter()
         try:
@@ -285,7 +296,7 @@ class _Training:
                 history.loss.append(total / n)
                 if history.accuracy is not None:
                     history.accuracy.append(correct / n)
-                history.grad_norms.append(grad_norms(self.model))
+                history.grad_norms.append(_norms(groups))
                 _show_progress(bar, history)
         finally:
             history.wall_time = time.perf_counter() - start
