@@ -33,6 +33,7 @@ __all__ = [
     "bce_with_logits",
     "cross_entropy",
     "hinge_loss",
+    "hinge_term",
     "mse_loss",
     "predicted_class",
     "resolve_loss",
@@ -68,8 +69,19 @@ def hinge_loss(scores: Sequence[Value | Number], labels: Sequence[Number]) -> Va
         label = _number(y, "hinge_loss", i)
         if label != 1.0 and label != -1.0:
             raise ValueError(f"hinge_loss: labels must be -1 or +1, got {y!r} at position {i}")
-        terms.append((1.0 - label * _value(s, "hinge_loss", i)).relu())
+        terms.append(hinge_term(_value(s, "hinge_loss", i), label))
     return _mean(terms)
+
+
+def hinge_term(score: Value, label: Value | float) -> Value:
+    """One sample's term of `hinge_loss`, relu(1 - label * score), for a label of -1 or +1
+    (unchecked: `hinge_loss` checks its labels). `fit(compile=True)` compiles it with the
+    model, into one loop over the samples.
+
+        >>> hinge_term(Value(0.5), 1.0).data
+        0.5
+    """
+    return (1.0 - label * score).relu()
 
 
 def bce_with_logits(logits: Sequence[Value | Number], targets: Sequence[Value | Number]) -> Value:
@@ -187,6 +199,9 @@ class LossSpec:
       its `predicted_class` is that class. None when the loss has no accuracy.
     - `rows`: True when it takes each sample's row of k outputs (one logit per class,
       k >= 2), False when it takes the sample's one output.
+    - `term(output, target)`: one sample's term, for a loss that is the mean of its
+      samples' terms (`of_terms` takes that mean as `fn` does), or None; `fit(compile=True)`
+      compiles it with the model.
     """
 
     name: str
@@ -194,6 +209,11 @@ class LossSpec:
     labels: Callable[[Sequence[Any], int, str], list[Any]]
     target_class: Callable[[Any], int] | None
     rows: bool = False
+    term: Callable[[Value, Any], Value] | None = None
+
+    def of_terms(self, terms: Sequence[Value]) -> Value:
+        """The loss of a batch from its samples' `term`s: their mean, added up as `fn` adds them."""
+        return _mean(list(terms))
 
     def __call__(self, outputs: Sequence[Sequence[Value]], targets: Sequence[Any]) -> Value:
         """The loss of a batch given the model's outputs, one list of Values per sample."""
@@ -257,7 +277,7 @@ LOSSES: dict[str, LossSpec] = {
     spec.name: spec
     for spec in [
         LossSpec("mse_loss", mse_loss, _floats, None),
-        LossSpec("hinge_loss", hinge_loss, _signs, lambda t: 1 if t > 0.0 else 0),
+        LossSpec("hinge_loss", hinge_loss, _signs, lambda t: 1 if t > 0.0 else 0, term=hinge_term),
         LossSpec("bce_with_logits", bce_with_logits, _probabilities, lambda t: 1 if t >= 0.5 else 0),
         LossSpec("cross_entropy", cross_entropy, _class_indices, int, rows=True),
     ]

@@ -28,7 +28,7 @@ from ..compiler import compile as compile_model
 from ..engine import Number, Value, no_grad
 from ..engine.checks import instance_of, is_sequence, nonnegative_real, positive_int, positive_int_or_none, real
 from ..optim import Optimizer, parameter_list
-from .losses import resolve_loss
+from .losses import LossSpec, resolve_loss
 from .modules import Module
 
 __all__ = ["History", "clip_grad_norm", "collector_paused", "fit", "grad_norms"]
@@ -203,7 +203,9 @@ def fit(
 
     With `compile=True` the model runs as `chainrule.compile(model)`: traced once, then
     generated Python for its forward and backward passes over the batch, several times
-    faster (the loss stays eager). The History and the final weights are the same floats,
+    faster. A loss that is the mean of per-sample terms (hinge_loss: its `LossSpec.term`)
+    is compiled with the model, in the same loop over the samples, and only the mean is
+    built eagerly; any other loss runs eagerly on the compiled outputs. The History and the final weights are the same floats,
     to the bit. It is off by default because it refuses a model whose forward pass reads
     its nodes' numbers (which may make each sample's graph differ); such a model raises
     TypeError before the first step, its weights untouched.
@@ -225,9 +227,32 @@ def fit(
         first = [first]
     targets = list(y) if spec is None else spec.targets(y, len(first), "fit")
     count = None if spec is None or spec.target_class is None else spec.correct
-    compiled = compile_model(model) if compile else None
-    training = _Training(model, forward, X, targets, loss_fn, optimizer, count, compiled)
+    compiled, terms = None, None
+    if compile and spec is not None and spec.term is not None and not spec.rows:
+        # The loss is the mean of per-sample terms: each term is compiled with the model, in
+        # its loop over the samples, and only the mean is built eagerly.
+        compiled, terms = (
+            compile_model(_with_term(forward, spec.term, f"{type(model).__name__} with {spec.name}")),
+            spec,
+        )
+    elif compile:  # any other loss runs eagerly on the compiled model's outputs
+        compiled = compile_model(model)
+    training = _Training(model, forward, X, targets, loss_fn, optimizer, count, compiled, terms)
     return training.run(epochs, batch_size, seed, progress)
+
+
+def _with_term(
+    forward: Callable[[Sequence[Number]], list[Value]], term: Callable[[Value, Any], Value], name: str
+) -> Callable[[list[Any]], list[Value]]:
+    """The model and one sample's loss term as one function of the sample's row, its target
+    last: what `fit(compile=True)` compiles for a loss that is a mean of terms."""
+
+    def outputs_and_term(row: list[Any]) -> list[Value]:
+        outputs = forward(row[:-1])
+        return [*outputs, term(outputs[0], row[-1])]
+
+    outputs_and_term.__name__ = outputs_and_term.__qualname__ = name
+    return outputs_and_term
 
 
 def _check_arguments(
@@ -277,7 +302,8 @@ class _Training:
     loss_fn: LossFn
     optimizer: Optimizer
     count: Callable[[list[list[Value]], list[Any]], int] | None  # None: the loss defines no accuracy
-    compiled: Compiled | None = None  # fit(compile=True): the model as generated code
+    compiled: Compiled | None = None  # fit(compile=True): the model (and the loss's terms) as generated code
+    terms: LossSpec | None = None  # the loss whose per-sample terms `compiled` returns after the outputs
 
     def run(self, epochs: int, batch_size: int | None, seed: int | None, progress: bool) -> History:
         """Train for `epochs` passes (in shuffled batches of `batch_size`, unless None)."""
@@ -321,12 +347,17 @@ class _Training:
     def step(self, batch: list[int]) -> tuple[float, int]:
         """One training step on the samples `batch`: forward, loss, zero_grad, backward,
         update. Returns the loss and how many samples the outputs classified correctly."""
+        labels = [self.targets[i] for i in batch]
         if self.compiled is None:
             outputs = [self.forward(self.samples[i]) for i in batch]
+            batch_loss = self.loss_fn(outputs, labels)
+        elif self.terms is not None:  # outputs and terms as leaves; their mean is eager
+            rows = self.compiled.batch([[*self.samples[i], self.targets[i]] for i in batch])
+            outputs = [row[:-1] for row in rows]
+            batch_loss = self.terms.of_terms([row[-1] for row in rows])
         else:  # the outputs as leaves; the loss on them is eager, then backward goes on compiled
             outputs = [o if type(o) is list else [o] for o in self.compiled.batch([self.samples[i] for i in batch])]
-        labels = [self.targets[i] for i in batch]
-        batch_loss = self.loss_fn(outputs, labels)
+            batch_loss = self.loss_fn(outputs, labels)
         self.optimizer.zero_grad()
         batch_loss.backward()
         if self.compiled is not None:
