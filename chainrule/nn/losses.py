@@ -35,6 +35,7 @@ __all__ = [
     "hinge_loss",
     "hinge_term",
     "mse_loss",
+    "mse_term",
     "predicted_class",
     "resolve_loss",
 ]
@@ -50,7 +51,17 @@ def mse_loss(preds: Sequence[Value | Number], targets: Sequence[Value | Number])
     """
     _check_batch("mse_loss", preds, targets)
     pairs = enumerate(zip(preds, targets))
-    return _mean([(_value(p, "mse_loss", i) - _target(t, "mse_loss", i)) ** 2 for i, (p, t) in pairs])
+    return _mean([mse_term(_value(p, "mse_loss", i), _target(t, "mse_loss", i)) for i, (p, t) in pairs])
+
+
+def mse_term(pred: Value, target: Value | float) -> Value:
+    """One sample's term of `mse_loss`, (pred - target) ** 2; `fit(compile=True)` compiles
+    it with the model, into one loop over the samples.
+
+        >>> mse_term(Value(3.0), 1.0).data
+        4.0
+    """
+    return (pred - target) ** 2
 
 
 def hinge_loss(scores: Sequence[Value | Number], labels: Sequence[Number]) -> Value:
@@ -276,7 +287,7 @@ def _probabilities(y: Sequence[Any], width: int, where: str) -> list[float]:
 LOSSES: dict[str, LossSpec] = {
     spec.name: spec
     for spec in [
-        LossSpec("mse_loss", mse_loss, _floats, None),
+        LossSpec("mse_loss", mse_loss, _floats, None, term=mse_term),
         LossSpec("hinge_loss", hinge_loss, _signs, lambda t: 1 if t > 0.0 else 0, term=hinge_term),
         LossSpec("bce_with_logits", bce_with_logits, _probabilities, lambda t: 1 if t >= 0.5 else 0),
         LossSpec("cross_entropy", cross_entropy, _class_indices, int, rows=True),

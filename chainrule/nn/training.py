@@ -203,12 +203,12 @@ def fit(
 
     With `compile=True` the model runs as `chainrule.compile(model)`: traced once, then
     generated Python for its forward and backward passes over the batch, several times
-    faster. A loss that is the mean of per-sample terms (hinge_loss: its `LossSpec.term`)
+    faster. A loss that is the mean of per-sample terms (hinge_loss, mse_loss: `LossSpec.term`)
     is compiled with the model, in the same loop over the samples, and only the mean is
-    built eagerly; any other loss runs eagerly on the compiled outputs. The History and the final weights are the same floats,
-    to the bit. It is off by default because it refuses a model whose forward pass reads
-    its nodes' numbers (which may make each sample's graph differ); such a model raises
-    TypeError before the first step, its weights untouched.
+    built eagerly; any other loss runs eagerly on the compiled outputs. The History and the
+    final weights are the same floats, to the bit. It is off by default because it refuses
+    a model whose forward pass reads its nodes' numbers (which may make each sample's graph
+    differ); such a model raises TypeError before the first step, its weights untouched.
 
     Each step runs with CPython's cyclic garbage collector paused (`collector_paused`),
     which makes training about twice as fast: chainrule's graphs hold no reference
