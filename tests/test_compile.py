@@ -404,3 +404,25 @@ def test_the_mask_switch_gives_torch_zeros_on_masked_edges(monkeypatch):
     assert math.isnan(unmasked[0]) and math.isnan(unmasked[1])  # as eager: nan * 0, inf * 0
     monkeypatch.setattr(codegen, "MASK_EDGES", True)
     assert run() == (0.0, 0.0)  # torch: relu'(-1) = 0 and d(y**0)/dy = 0 whatever comes from above
+
+
+@pytest.mark.parametrize("loss", ["hinge_loss", "mse_loss"])
+def test_fit_compiled_with_value_features_is_bitwise_eager(loss):
+    """Samples holding Values get their grads as eager gives them (the loss then stays eager)."""
+    runs = []
+    for compile_ in (False, True):
+        X = [[Value(0.5), Value(-1.0)], [Value(1.5), Value(0.25)], [Value(-0.3), Value(0.8)]]
+        model = MLP(2, [3, 1], seed=1)
+        history = fit(
+            model,
+            X,
+            [1, 0, 1],
+            loss=loss,
+            optimizer=SGD(model.parameters(), 0.1),
+            epochs=3,
+            progress=False,
+            compile=compile_,
+        )
+        runs.append((history.loss, weights(model), [x.grad for row in X for x in row]))
+    assert runs[0] == runs[1]
+    assert any(g != 0.0 for g in runs[0][2])  # the features did get gradients

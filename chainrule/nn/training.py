@@ -228,7 +228,8 @@ def fit(
     targets = list(y) if spec is None else spec.targets(y, len(first), "fit")
     count = None if spec is None or spec.target_class is None else spec.correct
     compiled, terms = None, None
-    if compile and spec is not None and spec.term is not None and not spec.rows:
+    plain = not any(isinstance(x, Value) for row in X for x in row)  # Value features: their grads, eager loss
+    if compile and spec is not None and spec.term is not None and not spec.rows and plain:
         # The loss is the mean of per-sample terms: each term is compiled with the model, in
         # its loop over the samples, and only the mean is built eagerly.
         compiled, terms = (
