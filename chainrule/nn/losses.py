@@ -226,6 +226,21 @@ class LossSpec:
         """The loss of a batch from its samples' `term`s: their mean, added up as `fn` adds them."""
         return _mean(list(terms))
 
+    def with_term(self, forward: Callable[[Any], list[Value]], name: str) -> Callable[[list[Any]], list[Value]]:
+        """A model's `forward` and this loss's `term` as one function of a sample's row with
+        its target last, returning the outputs then the term: what `fit(compile=True)`
+        compiles, named `name` in its messages."""
+        term = self.term
+        if term is None:
+            raise ValueError(f"{self.name} is no mean of per-sample terms")
+
+        def outputs_and_term(row: list[Any]) -> list[Value]:
+            outputs = forward(row[:-1])
+            return [*outputs, term(outputs[0], row[-1])]
+
+        outputs_and_term.__name__ = outputs_and_term.__qualname__ = name
+        return outputs_and_term
+
     def __call__(self, outputs: Sequence[Sequence[Value]], targets: Sequence[Any]) -> Value:
         """The loss of a batch given the model's outputs, one list of Values per sample."""
         return self.fn(outputs if self.rows else [out[0] for out in outputs], targets)

@@ -230,30 +230,14 @@ def fit(
     compiled, terms = None, None
     plain = not any(isinstance(x, Value) for row in X for x in row)  # Value features: their grads, eager loss
     if compile and spec is not None and spec.term is not None and not spec.rows and plain:
-        # The loss is the mean of per-sample terms: each term is compiled with the model, in
-        # its loop over the samples, and only the mean is built eagerly.
-        compiled, terms = (
-            compile_model(_with_term(forward, spec.term, f"{type(model).__name__} with {spec.name}")),
-            spec,
-        )
+        # A mean of per-sample terms: each term is compiled with the model, in its loop over
+        # the samples, and only the mean is built eagerly.
+        terms = spec
+        compiled = compile_model(spec.with_term(forward, f"{type(model).__name__} with {spec.name}"))
     elif compile:  # any other loss runs eagerly on the compiled model's outputs
         compiled = compile_model(model)
     training = _Training(model, forward, X, targets, loss_fn, optimizer, count, compiled, terms)
     return training.run(epochs, batch_size, seed, progress)
-
-
-def _with_term(
-    forward: Callable[[Sequence[Number]], list[Value]], term: Callable[[Value, Any], Value], name: str
-) -> Callable[[list[Any]], list[Value]]:
-    """The model and one sample's loss term as one function of the sample's row, its target
-    last: what `fit(compile=True)` compiles for a loss that is a mean of terms."""
-
-    def outputs_and_term(row: list[Any]) -> list[Value]:
-        outputs = forward(row[:-1])
-        return [*outputs, term(outputs[0], row[-1])]
-
-    outputs_and_term.__name__ = outputs_and_term.__qualname__ = name
-    return outputs_and_term
 
 
 def _check_arguments(
