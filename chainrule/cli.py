@@ -203,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"chainrule demo: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    except (ImportError, GraphvizNotFound) as exc:  # a missing extra, or Graphviz's dot
+    except (ImportError, GraphvizNotFound) as exc:  # a missing extra, or no Graphviz
         print(f"chainrule demo: {exc}", file=sys.stderr)
         return 1
     if args.quiet:

@@ -91,6 +91,36 @@ class Lab:
         """Run every cell of the open notebook (the command Run > Run All Cells)."""
         driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
+    def output(self, driver: Any, index: int) -> tuple[int | None, str]:
+        """Cell `index` of the open notebook: its execution count (None before it ran) and the
+        text it printed or returned (streams and text/plain, joined)."""
+        script = (
+            "const cell = window.jupyterapp.shell.currentWidget.model.cells.get(arguments[0]);"
+            "const text = cell.outputs.toJSON().map((o) => [].concat("
+            "  o.text || (o.data && o.data['text/plain']) || []).join('')).join('');"
+            "return [cell.executionCount, text];"
+        )
+        count, text = driver.execute_script(script, index)
+        return count, text
+
+    def run_cell(self, driver: Any, index: int, timeout: float = 60.0) -> str:
+        """Run cell `index` of the open notebook (select it, Run > Run Selected Cell) and return
+        its text output once it has run again."""
+        before = wait_for(lambda: self.output(driver, index)[0], timeout, f"cell {index} to have run once")
+        driver.execute_script(
+            "const panel = window.jupyterapp.shell.currentWidget;"
+            "panel.content.activeCellIndex = arguments[0];"
+            "window.jupyterapp.commands.execute('notebook:run-cell');",
+            index,
+        )
+
+        def ran() -> str | None:
+            count, text = self.output(driver, index)
+            return text if count not in (None, before) and text else None
+
+        result: str = wait_for(ran, timeout, f"cell {index} to run again")
+        return result
+
 
 @contextmanager
 def jupyterlab(root: Path) -> Iterator[Lab]:

@@ -15,8 +15,10 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "chainrule"
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 MAX_FILE_LINES = 400
-# The whole story of a node (its slots, primitives and backward) reads best in one module.
-LONGER_FILES = {"engine/value.py": 700}
+# The whole story of a node (its slots, primitives and backward) reads best in one module,
+# with backward's rule (masked edges, and why skipping zero work changes no result) stated
+# beside the loop that follows it.
+LONGER_FILES = {"engine/value.py": 780}
 MAX_FUNCTION_LINES = 60  # of code: a docstring does not count
 
 

@@ -111,22 +111,24 @@ def test_no_grad_as_decorator():
 
 def _walk_backward(root):
     """backward as its definition reads: in topological order, each node passes grad * local
-    to each parent; a non-leaf's first contribution sets its grad, later ones (and a leaf's) add."""
+    to each parent, or 0 along an edge torch masks (relu of an input <= 0); every grad is
+    0.0 plus its contributions, a non-leaf's from scratch, a leaf's onto what it held."""
     grads = {v: v.grad for v in topological_order(root) if v.is_leaf}
     grads[root] = 1.0
     for node in reversed(topological_order(root)):  # newest first: consumers before their inputs
         if node.is_leaf:
             continue
         for parent, local in zip(node.parents, node.local_grads):
-            amount = grads[node] * local
-            grads[parent] = grads[parent] + amount if parent in grads else amount
+            masked = node.op == "relu" and parent.data <= 0.0
+            amount = 0.0 if masked else grads[node] * local
+            grads[parent] = grads.get(parent, 0.0) + amount
     return grads
 
 
 @pytest.mark.parametrize("seed", range(25))
 def test_backward_gives_the_plain_walk_bit_for_bit(seed):
-    """The engine's backward (found, sorted and accumulated its own way) leaves every grad
-    exactly as the plain walk does, signed zeros, infinities and NaN included."""
+    """The engine's backward (found, sorted, accumulated and skipped its own way) leaves
+    every grad exactly as the plain walk does, signed zeros, infinities and NaN included."""
     rng = random.Random(seed)
     leaves, nodes, root = random_graph(rng)
     for leaf in leaves:

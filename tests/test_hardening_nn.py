@@ -26,11 +26,13 @@ def saved(tmp_path, seed=0):
 def test_a_save_that_fills_the_disk_leaves_the_previous_file_intact(tmp_path, monkeypatch):
     path, before = saved(tmp_path)
 
-    def full_disk(obj, f, **kwargs):
-        f.write('{"layers.0.neurons.0.w.0": 0.1')  # part of the file, then the disk is full
+    write = os.write
+
+    def full_disk(fd, data):
+        write(fd, bytes(data[:30]))  # part of the file, then the disk is full
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(json, "dump", full_disk)
+    monkeypatch.setattr(os, "write", full_disk)
     with pytest.raises(OSError, match="No space left"):
         MLP(2, [3, 1], seed=1).save(path)
     assert path.read_bytes() == before

@@ -57,7 +57,7 @@ OP_CODE: dict[str, OpCode] = {
     "-": OpCode("{0} - {1}", ("1.0", "-1.0")),
     "*": OpCode("{0} * {1}", ("{1}", "{0}")),
     "/": OpCode("{0} / {1}", ("(1.0 / {1})", "(-{out} / {1})")),
-    "**": OpCode("pow_float({0}, {1})", ("pow_dbase({0}, {1})", "pow_dexp({out}, {0})"), ("{1} == 0.0", None)),
+    "**": OpCode("pow_float({0}, {1})", ("pow_dbase({0}, {1})", "pow_dexp({out}, {0}, {1})"), ("{1} == 0.0", None)),
     "neg": OpCode("-{0}", ("-1.0",)),
     "exp": OpCode("exp_float({0})", ("{out}",)),
     "log": OpCode("log_float({0})", ("log_slope({0})",)),

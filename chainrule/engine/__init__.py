@@ -6,7 +6,9 @@ module builds on its public names.
 - `chainrule.engine.value`: `Value`, what a node holds, its primitives (each forward value
   beside its local derivatives), `node`, the one constructor of nodes, and backward twice:
   `Value.backward`, the fast loop, and `backward_steps`, its rule one step at a time, with
-  `gradients` read from it; `topological_order`; `describe`, how a message names a node;
+  `gradients` read from it; `MASKED`, the local derivative of an edge that passes 0
+  whatever its upstream gradient, as torch masks it; `topological_order`; `describe`, how
+  a message names a node;
 - `chainrule.engine.floats`: the primitives' float arithmetic (`exp_float`, `log_float`,
   `log_slope`, `sqrt_float`, `sqrt_slope`, `logistic`, `softplus_float`, `sin_cos`,
   `pow_float`, `pow_dbase`, `pow_dexp`, `logsumexp_floats`), which the primitives and the
@@ -45,6 +47,7 @@ from .floats import (
 from .modes import enter_scope, is_grad_enabled, no_grad, restore_scope, switch_scope
 from .nary import linear, logsumexp
 from .value import (
+    MASKED,
     BackwardStep,
     Contribution,
     Number,
@@ -56,6 +59,7 @@ from .value import (
 )
 
 __all__ = [
+    "MASKED",
     "BackwardStep",
     "Contribution",
     "Number",

@@ -114,23 +114,40 @@ def pow_dbase(x: float, y: float) -> float:
     return 0.0 if y == 0.0 else y * _ieee_pow(x, y - 1.0)
 
 
-def pow_dexp(out: float, x: float) -> float:
-    """d (x ** y) / dy = x ** y log x, from out = x ** y: 0 at x == 0 (y > 0), as in
-    PyTorch; nan for a negative base, whose real log is undefined."""
-    return out * math.log(x) if x > 0.0 or x != x else 0.0 if x == 0.0 else math.nan
+def pow_dexp(out: float, x: float, y: float) -> float:
+    """d (x ** y) / dy = x ** y log x, from out = x ** y: 0 at x == 0 with y >= 0, as in
+    PyTorch, and nan for 0 ** nan (nan * log 0); nan for a negative base, whose real log
+    is undefined."""
+    if x > 0.0 or x != x:
+        return out * math.log(x)
+    return 0.0 if x == 0.0 and y >= 0.0 else math.nan
 
 
 def logsumexp_floats(xs: Sequence[float]) -> tuple[float, tuple[float, ...]]:
     """`logsumexp`'s float arithmetic: log(sum(exp(x))) and its slopes softmax(x), the
-    largest x factored out first. Where that is not finite (some +inf, or all -inf) the
-    answer is it, and every slope nan.
+    largest x factored out first. Where the largest x is not finite the answer is it (nan
+    if any x is nan) and the slopes are softmax's limit (`_infinite_slopes`).
 
         >>> logsumexp_floats([0.0, 0.0])
         (0.6931471805599453, (0.5, 0.5))
+        >>> logsumexp_floats([math.inf, 1.0])
+        (inf, (1.0, 0.0))
     """
     top = max(xs)
-    if not math.isfinite(top):
-        return top, tuple(math.nan for _ in xs)
+    if not math.isfinite(top):  # +inf, or all -inf, or a nan that max passed over
+        if any(d != d for d in xs):
+            top = math.nan
+        return top, _infinite_slopes(xs)
     exps = [math.exp(d - top) for d in xs]
     total = sum(exps)
     return top + math.log(total), tuple(e / total for e in exps)
+
+
+def _infinite_slopes(xs: Sequence[float]) -> tuple[float, ...]:
+    """logsumexp's slopes when its largest value is not finite: softmax's limit, 1 at a
+    lone +inf and 0 at the others; nan everywhere at several +inf, all -inf, or any nan."""
+    tops = xs.count(math.inf)
+    if tops == 0 or any(d != d for d in xs):  # all -inf, or a nan: no limit
+        return tuple(math.nan for _ in xs)
+    share = 1.0 if tops == 1 else math.nan
+    return tuple(share if d == math.inf else 0.0 for d in xs)

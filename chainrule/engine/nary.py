@@ -46,7 +46,11 @@ def linear(
 def logsumexp(values: Sequence[Value]) -> Value:
     """log(sum(exp(v))) as one node, computed stably; d/dv_i = softmax(v)_i.
 
-    The largest value is factored out first, so logits of +-1000 work.
+    The largest value is factored out first, so logits of +-1000 work. A -inf value
+    adds nothing and gets slope 0, as in torch. With a +inf value the result is +inf and
+    the slopes are softmax's limit: 1 for a lone +inf, 0 for every finite or -inf value
+    (torch: nan at the +inf); several +inf share a weight that depends on how each got
+    there, so their slopes are nan. All -inf gives -inf with nan slopes, as torch.
     """
     if not values:
         raise ValueError("logsumexp: needs at least one value")

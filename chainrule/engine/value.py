@@ -47,6 +47,7 @@ from .modes import DEFAULT_MODES, current_modes, own_modes, per_thread, switched
 
 __all__ = [
     "CONSTANT",
+    "MASKED",
     "NARY",
     "BackwardStep",
     "Contribution",
@@ -65,6 +66,8 @@ Number = int | float  # and anything else with __float__, such as numpy scalars
 
 NARY: Any = object()  # `_y` of an n-ary node, whose `_x` and `_dx` hold tuples
 CONSTANT: Any = object()  # `_y` of a constant leaf (other leaves hold None there)
+# The local derivative of a masked edge: 0.0, and this very float object marks the edge (`is`).
+MASKED: float = float("0.0")
 
 # Creation stamps count down: a node comes after its parents, so ascending is a topological order, output first.
 _stamps = count(0, -1)
@@ -103,8 +106,8 @@ class Value:
     dicts; `bool(v)` is `v.data != 0`, as for a torch scalar (nan is true). They pickle
     and deep-copy with their graph. `.data`, `.grad` and `.label` may be set by hand,
     and are checked when set (`grad = None` is 0.0, as torch's optimizers read a missing
-    grad); the local derivatives of nodes already built from a Value were fixed when they
-    were built.
+    grad, and -0.0 is 0.0: see `backward`); the local derivatives of nodes already
+    built from a Value were fixed when they were built.
     """
 
     __slots__ = ("__weakref__", "_data", "_dx", "_dy", "_grad", "_label", "_op", "_scope", "_stamp", "_x", "_y")
@@ -157,7 +160,9 @@ class Value:
 
     @grad.setter
     def grad(self, g: float | None) -> None:
-        self._grad = g if type(g) is float else 0.0 if g is None else real(g, "Value", "grad")
+        # + 0.0 turns -0.0 into 0.0 and leaves every other float as it is: a gradient is a sum
+        # that starts at 0.0, so it never holds -0.0, and backward may skip zero contributions.
+        self._grad = (g if type(g) is float else 0.0 if g is None else real(g, "Value", "grad")) + 0.0
 
     @property
     def label(self) -> str:
@@ -268,14 +273,24 @@ class Value:
 
     def __pow__(self, other: Value | Number) -> Value:
         """self ** other; d/dself = y x**(y-1), d/dother = x**y log x (see `_power`).
-        d/dself of x ** 0 is 0, so a nan upstream gradient gives nan (torch: 0, see `backward`)."""
+
+        Where the exponent is 0 (a number or a Value), the edge to the base is masked, as
+        in torch: it passes 0 whatever the upstream gradient, nan and inf included (see
+        `backward`). The edge to a Value exponent is not masked. A number exponent 0.5
+        is a square root, as in torch: (-0.0) ** 0.5 is -0.0, its slope -inf."""
         if isinstance(other, Value):
             out, d_base, d_exponent = _power(self, other)
+            if d_base is MASKED:  # kept as an n-ary node: the loop checks masks there only
+                return node(out, "**", (self, other), (MASKED, d_exponent), NARY)
             return node(out, "**", self, d_base, other, d_exponent)
         if type(other) is not float:
             if not is_real(other):
                 return NotImplemented
             other = real(other, "pow", "exponent")  # 10 ** 400 is a clear ValueError
+        x = self._data
+        if other == 0.5 and not x < 0.0:  # as torch computes x ** 0.5: a square root, so that
+            out = sqrt_float(x)  # (-0.0) ** 0.5 is -0.0 with slope -inf, as sqrt's are
+            return node(out, "**0.5", self, sqrt_slope(out))
         out, d_base, _ = _power(self, other)
         return node(out, f"**{other:g}", self, d_base)  # a number, no node: the op names it ('**2')
 
@@ -325,11 +340,12 @@ class Value:
 
     def relu(self) -> Value:
         """max(0, x); d/dx = 0 for x <= 0 (at the kink too), else 1: relu(nan) is nan with
-        slope 1, as in PyTorch. Unlike PyTorch, a nan or inf upstream gradient still
-        gives nan below 0 (nan * 0; see `backward`)."""
+        slope 1, and relu(-0.0) is -0.0, as in PyTorch. At x <= 0 the edge is masked, as in
+        PyTorch: it passes 0 whatever the upstream gradient, nan and inf included (see
+        `backward`)."""
         x = self._data
-        if x <= 0.0:
-            return node(0.0, "relu", self, 0.0)
+        if x <= 0.0:  # 0.0 below 0, and the zero itself (-0.0 stays -0.0) at 0
+            return node(0.0 if x else x, "relu", self, MASKED)
         return node(x, "relu", self, 1.0)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
@@ -382,9 +398,41 @@ class Value:
         states one step at a time, giving the same gradients to the bit (a test checks it).
         Calls from several threads take turns, so leaves get the sum of every pass.
 
-        Each contribution is upstream grad * local derivative, in IEEE arithmetic: a nan or
-        inf upstream times an exact 0 is nan. torch masks instead for relu below 0 and for
-        x ** 0 (0 there); chainrule does not, as that takes a check per edge in this loop.
+        The rule. Newest node first, each node passes a contribution along each parent
+        edge: its grad times the edge's local derivative, in IEEE arithmetic (0 * inf and
+        anything * nan are nan), except on a *masked* edge, which passes 0.0 whatever the
+        grad, nan and inf included, as PyTorch's backward does there. The masked edges,
+        one rule per op:
+
+        - `relu`: its edge, where the input was <= 0 (-0.0, the kink, included);
+        - `x ** c`, c a number: the edge to x, where c == 0 (-0.0 included);
+        - `x ** y`, y a Value: the edge to x, where y was 0 when the node was built (the
+          edge to y is not masked).
+
+        A masked edge stores `MASKED`, a 0.0 marked by its identity (`local_grads` shows
+        0.0); `x ** y` with a masked edge is kept as an n-ary node, where the loop looks.
+        Every gradient is 0.0 plus its contributions, added in that order: a
+        non-leaf's from scratch, a leaf's onto what it held. So no gradient is ever -0.0
+        (`grad = -0.0` stores 0.0).
+
+        Sparse: the loop skips work, never results. An n-ary node (`linear`, `logsumexp`:
+        most of a network's edges) whose grad is +-0.0 passes nothing along edges whose
+        local derivative is finite, and no node passes anything along a masked edge (a
+        unary or binary node takes its step whatever its grad: its one or two edges cost
+        less than a check would). Each contribution skipped is a zero (+-0.0 times a
+        finite number, or a masked 0.0), and adding a zero to a float x gives x bit for
+        bit unless x is -0.0 (-0.0 + 0.0 is 0.0). So the only results that could differ
+        from a dense walk are the signs of zero gradients, and none does: a gradient
+        starts at 0.0 (a leaf at what it held, never -0.0), and a sum of floats is -0.0
+        only when both terms are, so no gradient is ever -0.0 for a skipped zero to keep.
+        What is not a zero is never skipped: a zero grad times an inf or nan local
+        derivative passes its nan on.
+        The nodes themselves are all still found, so every non-leaf gradient is reset.
+
+        A known price of storing local derivatives as numbers: one that overflows when the
+        node is built (x * y for a huge y, 1 / x for a subnormal x, exp of a large x) is an
+        inf, and a zero upstream times it gives nan where a derivative evaluated during
+        backward might have stayed finite.
         """
         with _backward_lock:
             if self._x is None:
@@ -392,17 +440,31 @@ class Value:
                 return
             order = _interior_nodes(self)
             self._grad = 1.0
+            masked = MASKED
             # Newest first, a node's grad is complete by the time it passes it on. Every
-            # interior grad starts at -0.0, the additive identity of floats, so a first
-            # contribution sets it exactly and later ones add; leaves always add.
+            # interior grad starts at 0.0 (see _interior_nodes); contributions add. Masked
+            # edges are on unary nodes (relu, x ** 0) and on n-ary ones (x ** y at y = 0).
             for v in order:
                 g = v._grad
                 y = v._y
                 if y is None:
-                    v._x._grad += g * v._dx
+                    d = v._dx
+                    if d is not masked:
+                        v._x._grad += g * d
                 elif y is NARY:
-                    for x, d in zip(v._x, v._dx):
-                        x._grad += g * d
+                    if g != 0.0 and g - g == 0.0:  # finite, nonzero: masked edges pass a zero
+                        for x, d in zip(v._x, v._dx):
+                            x._grad += g * d
+                    elif g == 0.0:  # only an inf or nan local derivative passes anything (nan)
+                        total = sum(v._dx)  # finite only if every term is
+                        if total - total != 0.0:
+                            for x, d in zip(v._x, v._dx):
+                                if d - d != 0.0:
+                                    x._grad += g * d
+                    else:  # nan or +-inf: masked edges pass nothing
+                        for x, d in zip(v._x, v._dx):
+                            if d is not masked:
+                                x._grad += g * d
                 else:
                     v._x._grad += g * v._dx
                     y._grad += g * v._dy
@@ -421,7 +483,8 @@ class Value:
 
         Only this node's step: calling it on every node, newest first, after setting the
         output's grad to 1, is a backward pass, except that every grad adds (`backward`
-        recomputes those of non-leaves from scratch).
+        recomputes those of non-leaves from scratch). A masked edge passes nothing (see
+        `backward`).
 
             >>> a, b = Value(2.0), Value(-3.0)
             >>> e = a * b
@@ -432,19 +495,21 @@ class Value:
         """
         g = self._grad
         for p, d in zip(self.parents, self.local_grads):
-            p._grad += g * d
+            if d is not MASKED:
+                p._grad += g * d
 
 
 def _interior_nodes(root: Value) -> list[Value]:
-    """The non-leaf nodes `root` depends on (itself included), newest first, grads set to -0.0:
+    """The non-leaf nodes `root` depends on (itself included), newest first, grads set to 0.0:
     a float object made for this walk, so a grad that *is* it marks a node found already."""
-    mark = float("-0.0")
+    mark = float("0.0")
     order = [root]
     root._grad = mark
     append = order.append
+    nary = NARY  # a local: read once per node
     for v in order:  # the list grows as the walk finds nodes: iterative, breadth first
         y = v._y
-        if y is NARY:
+        if y is nary:
             for x in v._x:
                 if x._x is not None and x._grad is not mark:
                     x._grad = mark
@@ -533,7 +598,18 @@ def _set_fields(v: Value, state: tuple[Any, ...]) -> None:
         if rest:
             y, v._dy = rest
             v._y = NARY if y is None else y
+        _restore_mask(v)  # a mark of identity does not survive pickling: the rule restores it
     v._stamp = next(_stamps)
+
+
+def _restore_mask(v: Value) -> None:
+    """Mark v's masked edge again, by the rule `Value.backward` states, from its op and
+    layout: relu with slope 0, `x ** c` with c == 0, and `x ** y`, n-ary only when masked."""
+    op = v._op
+    if (op == "relu" and v._dx == 0.0) or op in ("**0", "**-0"):
+        v._dx = MASKED
+    elif op == "**" and v._y is NARY:
+        v._dx = (MASKED, v._dx[1])
 
 
 # -- walking a graph, and backward one step at a time --------------------------------------
@@ -565,8 +641,9 @@ class Contribution:
     """What one edge adds to its parent's gradient: `grad_after = grad_before + amount`.
 
     `local_grad` is d node / d parent, read from the node; `amount` is the node's
-    grad times it. `accumulates` is False for the parent's first contribution
-    (which sets its gradient, from 0) and True for every later one (+=).
+    grad times it (0.0 on a masked edge, whatever the grad: see `Value.backward`).
+    `accumulates` is False for the parent's first contribution (added to 0.0) and True
+    for every later one.
     """
 
     parent: Value
@@ -597,10 +674,12 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     Newest node first (the reverse of `topological_order`), so a node's gradient is
     complete when its step comes; only nodes with parents take a step. The rule, for
     each parent edge in argument order: the contribution is grad(node) times the local
-    derivative; a non-leaf parent's first contribution sets its gradient (non-leaf
-    gradients are recomputed from scratch), and every later one, and every one to a
-    leaf, is added (leaves accumulate from 0, as after `zero_grad`). The graph's own
-    `.grad` fields are neither read nor changed.
+    derivative, or 0.0 on a masked edge whatever the grad (relu at x <= 0, the base of
+    a power whose exponent is 0; see `Value.backward`); it is added to the parent's
+    gradient, which starts at 0.0 (leaves accumulate from 0, as after `zero_grad`;
+    non-leaf gradients are recomputed from scratch). Every edge has its step here, the
+    zero ones too: only `Value.backward`'s loop skips work. The graph's own `.grad`
+    fields are neither read nor changed.
 
         >>> x = Value(3.0, "x")
         >>> y = x * x
@@ -616,10 +695,10 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
         grad = grads[v]  # every consumer of the node has taken its step already
         contributions = []
         for parent, local in zip(v.parents, v.local_grads):
-            amount = grad * local
+            amount = 0.0 if local is MASKED else grad * local
             accumulates = parent in grads
             before = grads[parent] if accumulates else 0.0
-            after = before + amount if accumulates or parent._x is None else amount
+            after = before + amount
             grads[parent] = after
             contributions.append(Contribution(parent, local, amount, before, after, accumulates))
         yield BackwardStep(v, grad, tuple(contributions))
@@ -660,4 +739,4 @@ def _power(base: Value, exponent: Value | float) -> tuple[float, float, float]:
         raise ValueError(f"pow: negative base {describe(base)} with non-integer exponent {where}") from None
     except ZeroDivisionError:
         raise ZeroDivisionError(f"pow: zero base {describe(base)} to the negative power {y!r}") from None
-    return out, pow_dbase(x, y), pow_dexp(out, x)
+    return out, MASKED if y == 0.0 else pow_dbase(x, y), pow_dexp(out, x, y)  # masked: see Value.backward

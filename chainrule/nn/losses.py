@@ -19,6 +19,7 @@ counts as correct. A new loss is a function here and one entry there.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -166,6 +167,11 @@ def cross_entropy(logits: Sequence[Sequence[Value | Number]], targets: Sequence[
         if not 0 <= index < classes:
             raise ValueError(f"cross_entropy: target {index} at position {i} is out of range for {classes} classes")
         values = [_value(v, "cross_entropy", i) for v in row]
+        if all(v.data == -math.inf for v in values):
+            raise ValueError(
+                f"cross_entropy: every logit of sample {i} is -inf, so no class is possible and the loss "
+                "has no value; leave at least one class unmasked"
+            )
         terms.append(_cross_entropy_term(values, index))
     return _mean(terms)
 
@@ -178,10 +184,16 @@ def _cross_entropy_term(row: list[Value], target: int) -> Value:
     log(1 + s) without rounding 1 + s, which keeps a confident sample's tiny loss.
     """
     chosen = row[target]
-    others = [v - chosen for k, v in enumerate(row) if k != target]
-    if not others:  # one class: the loss is 0 (and so is its gradient), as in torch
+    if len(row) == 1:  # one class: the loss is 0 (and so is its gradient), as in torch
         return chosen - chosen
-    return logsumexp(others).softplus()
+    # With the target's logit -inf the differences are nan (-inf - -inf) or +inf, which
+    # lose the softmax of the other logits; with every other logit -inf, logsumexp of
+    # differences all -inf has no slope. logsumexp(row) - chosen has the limits: a loss
+    # of inf, or exactly 0, and the gradient softmax(row) - onehot(target), as torch's.
+    t = chosen.data
+    if t == -math.inf or (t != math.inf and all(v.data == -math.inf for k, v in enumerate(row) if k != target)):
+        return logsumexp(row) - chosen
+    return logsumexp([v - chosen for k, v in enumerate(row) if k != target]).softplus()
 
 
 def predicted_class(outputs: Sequence[Value]) -> int:

@@ -15,19 +15,17 @@ with dotted paths as PyTorch does: `layers.0.neurons.3.w.1`.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
 import random
-import secrets
-import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import Any, cast
 
 from ..engine import Number, Value, enter_scope, linear, restore_scope, switch_scope
 from ..engine.checks import is_sequence, one_of, positive_int, real
+from ..files import write_atomically
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
 
@@ -169,10 +167,11 @@ class Module:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the parameters to a JSON file (the `state_dict`), in strict JSON.
 
-        The file is written whole or not at all: to a temporary file in the same
-        directory, flushed to disk, then renamed over `path`, so a full disk or a crash
-        leaves any previous file intact. JSON has no nan or infinity, so a parameter
-        that is not finite raises ValueError naming it, and nothing is written.
+        The file is written whole or not at all (`chainrule.files.write_atomically`): to a
+        temporary file in the same directory, flushed to disk, then renamed over `path`, so
+        a full disk or a crash leaves any previous file intact and no temporary file behind;
+        the OSError then names `path` and the cause. JSON has no nan or infinity, so a
+        parameter that is not finite raises ValueError naming it, and nothing is written.
         """
         target = os.fspath(path)
         state = {}
@@ -181,7 +180,7 @@ class Module:
             if not math.isfinite(value):
                 raise ValueError(f"save: parameter {name!r} is {value!r}, which JSON cannot hold; nothing written")
             state[name] = value
-        _write_atomically(target, lambda f: json.dump(state, f, indent=1, allow_nan=False))
+        write_atomically(target, json.dumps(state, indent=1, allow_nan=False), "save")
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Read parameters written by `save` into this model (see `load_state_dict`).
@@ -216,43 +215,6 @@ class Module:
             body = repr(child).replace("\n", "\n  ")
             lines.append(f"  ({name.rsplit('.', 1)[-1]}): {body}")
         return "\n".join(lines) + "\n)"
-
-
-def _write_atomically(target: str, write: Callable[[Any], None]) -> None:
-    """Run `write(file)` on a new file beside `target`, fsync it, and rename it over `target`.
-
-    os.replace is atomic on POSIX and Windows: readers see the old file or the new one,
-    never a part. On failure the temporary file is removed and `target` is untouched.
-    """
-    directory = os.path.dirname(os.path.abspath(target))
-    temporary = os.path.join(directory, f".{os.path.basename(target)}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for open()
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        if os.path.exists(target):  # keep the permissions of the file being replaced
-            os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _sync_directory(directory)
-
-
-def _sync_directory(directory: str) -> None:
-    """Flush the rename to disk too, where the platform can (POSIX; not Windows)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _init_std(nin: int, activation: str) -> float:

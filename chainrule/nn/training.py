@@ -26,8 +26,14 @@ from typing import Any
 from ..compiler import Compiled
 from ..compiler import compile as compile_model
 from ..engine import Number, Value, no_grad
-from ..engine.checks import instance_of, is_sequence, nonnegative_real, positive_int, positive_int_or_none, real
+from ..engine.checks import (
+    instance_of,
+    nonnegative_real,
+    positive_int,
+    positive_int_or_none,
+)
 from ..optim import Optimizer, parameter_list
+from .datachecks import check_labels, check_samples
 from .losses import LossSpec, resolve_loss
 from .modules import Module
 
@@ -196,10 +202,12 @@ def fit(
     stays in a notebook exported to HTML, where the widget shows nothing, and in a log.
     `progress=False` turns both off; without tqdm only the line is printed.
 
-    The arguments, the labels and every sample (a sequence of real numbers, all as
-    wide as the model's input, sample 0 run once to check it) are checked before
-    training starts, so bad input raises ValueError (TypeError for a
-    value of the wrong type) with the model untouched.
+    The arguments, the labels and every sample (a sequence of finite real numbers, all
+    as wide as the model's input, sample 0 run once to check it) are checked before
+    training starts, so bad input raises ValueError (TypeError for a value of the wrong
+    type) naming the sample and the feature, with the model and the optimizer untouched:
+    a nan (a missing value) or an inf among the features or labels is refused, as it
+    would make every weight nan.
 
     With `compile=True` the model runs as `chainrule.compile(model)`: traced once, then
     generated Python for its forward and backward passes over the batch, several times
@@ -248,32 +256,10 @@ def _check_arguments(
         raise ValueError(f"fit: {len(samples)} samples in X but {len(y)} labels in y")
     if not samples:
         raise ValueError("fit: X is empty")
-    _check_samples(samples)
+    check_samples(samples)
+    check_labels(y)
     positive_int(epochs, "fit", "epochs")
     positive_int_or_none(batch_size, "fit", "batch_size")
-
-
-def _check_samples(samples: Sequence[Sequence[Number]]) -> None:
-    """Every sample a sequence of real numbers (or Values) as wide as sample 0, so that a bad
-    sample deep in the data fails before the first step rather than after several."""
-    width = -1
-    for i, row in enumerate(samples):
-        if not is_sequence(row):
-            raise TypeError(f"fit: sample {i} must be a sequence of numbers, got {type(row).__name__}")
-        if width < 0:
-            width = len(row)
-        elif len(row) != width:
-            raise ValueError(f"fit: sample {i} has {len(row)} features, sample 0 has {width}")
-        for j, x in enumerate(row):
-            if not isinstance(x, Value):
-                _feature(x, i, j)
-
-
-def _feature(x: object, i: int, j: int) -> float:
-    try:
-        return real(x, "fit", f"feature {j} of sample {i}")
-    except OverflowError as exc:  # an int such as 10**400, past the largest float
-        raise ValueError(f"fit: feature {j} of sample {i} is too large for a float") from exc
 
 
 @dataclass

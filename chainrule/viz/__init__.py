@@ -5,7 +5,8 @@ numbers to frames to a page or a drawing:
 
 - `graph`: `draw_dot`, `save_svg`, `render_svg`, `GraphvizNotFound`, and `draw_graph`, the
   drawing with each box's texts chosen by the caller (the pages'); its style, marks,
-  options, the boxes of Modules, and the Digraph Jupyter shows.
+  options, the boxes of Modules, and the Digraph Jupyter shows; `graphviz_backend`: which
+  Graphviz renders drawings (pygraphviz's, in-process, else the `dot` program).
 - `pages`: `Page` (`.html`, `.save(path)`, shown inline in Jupyter) and the pages' files
   (`assets/`: HTML, CSS and scripts, with the steppers' shared player).
 - `stepper`: `Stepper` and `save_stepper`, forward and backward node by node.
@@ -19,14 +20,15 @@ numbers to frames to a page or a drawing:
 - `live`: `LiveNetwork`, an MLP trained live in a notebook (an anywidget: its script and
   styles are `live/assets/`), imported when first used, since it needs anywidget.
 
-Drawing needs the `viz` extra (`pip install 'chainrule[viz]'`) and the Graphviz `dot`
-program only when a drawing is made, so importing this package needs neither.
+Drawing needs the `viz` extra (`pip install 'chainrule[viz]'`, which brings Graphviz
+inside pygraphviz's wheel where one exists, else the Graphviz `dot` program) only when
+a drawing is made, so importing this package needs neither.
 """
 
 from typing import Any
 
 from ..engine import backward_steps
-from .graph import GraphvizNotFound, draw_dot, save_svg
+from .graph import GraphvizNotFound, draw_dot, graphviz_backend, save_svg
 from .network import NetworkStepper, draw_network, save_network_stepper
 from .playground import NeuronPlayground, PlaygroundPage, save_playground
 from .stepper import Stepper, save_stepper
@@ -41,6 +43,7 @@ __all__ = [
     "backward_steps",
     "draw_dot",
     "draw_network",
+    "graphviz_backend",
     "save_network_stepper",
     "save_playground",
     "save_stepper",

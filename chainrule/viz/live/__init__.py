@@ -6,7 +6,8 @@
 - `widget`: `LiveNetwork`, the anywidget, and its files `assets/live.js` and `assets/live.css`.
 
 The widget needs anywidget (the `notebooks` extra) and, to lay out its drawing once,
-Graphviz's `dot`; `chainrule.viz` imports it when it is first asked for. The session and
+Graphviz (`render_svg`: pygraphviz's in-process, else the `dot` program); `chainrule.viz`
+imports it when it is first asked for. The session and
 its state need neither.
 """
 

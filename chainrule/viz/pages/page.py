@@ -14,6 +14,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from ...files import write_atomically
+
 __all__ = [
     "WIDEST_NUMBER",
     "Page",
@@ -84,12 +86,14 @@ class Page:
     _height = 800  # the iframe's height in CSS pixels: each page sets its own
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page to `path` (one self-contained HTML file) and return the path."""
+        """Write the page to `path` (one self-contained HTML file) and return the path.
+
+        Written whole or not at all (`chainrule.files.write_atomically`): a failure raises an
+        OSError naming `path` and the cause, and leaves an earlier file there as it was."""
+        where = f"{type(self).__name__}.save"
         if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"{type(self).__name__}.save: path must be a str or a path, got {type(path).__name__}")
-        out = Path(path)
-        out.write_text(self.html, encoding="utf-8")
-        return out
+            raise TypeError(f"{where}: path must be a str or a path, got {type(path).__name__}")
+        return write_atomically(path, self.html, where)
 
     def _repr_html_(self) -> str:
         # In an iframe of its own the page's ids, styles and keys cannot meet the notebook's

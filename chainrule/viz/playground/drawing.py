@@ -27,7 +27,7 @@ __all__ = ["neuron_drawings"]
 def neuron_drawings(pg: PlaygroundNeuron) -> str:
     """The neuron at `pg`'s settings drawn for each of `PLAYGROUND_ACTIVATIONS`, as HTML: one
     `<div class="neuron" id="neuron-<activation>" data-activation=...>` each, in the menu's order.
-    Raises `GraphvizNotFound` when the Graphviz `dot` program is missing."""
+    Raises `GraphvizNotFound` when no Graphviz is installed."""
     return "\n".join(
         f'<div class="neuron" id="neuron-{f}" data-activation="{f}">{_drawing(_with(pg, f).graph(), f)}</div>'
         for f in PLAYGROUND_ACTIVATIONS

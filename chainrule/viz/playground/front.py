@@ -46,7 +46,7 @@ class NeuronPlayground(PlaygroundNeuron):
         loss against w with its tangent, and the loss history. Each control moves this
         playground, and every number shown is read from its graph.
 
-        Needs anywidget (the `notebooks` extra) and Graphviz's `dot` for the drawing.
+        Needs anywidget (the `notebooks` extra) and Graphviz for the drawing.
         """
         # Imported when called: the widget's module needs anywidget, an optional extra that
         # importing chainrule.viz must not need. The import goes down a layer, so makes no circle.

@@ -76,8 +76,8 @@ def save_playground(path: str | os.PathLike[str], **settings: Any) -> Path:
     `settings` are where it starts, as for `NeuronPlayground`: x, target, w, b,
     activation ('sigmoid', 'tanh', 'relu' or 'linear') and lr. The page's script
     evaluates the neuron for all four activations, so it runs in any browser with no
-    Python behind it. Returns the path written; raises `GraphvizNotFound` when the
-    Graphviz `dot` program, which draws the neuron, is missing.
+    Python behind it. Returns the path written; raises `GraphvizNotFound` when no
+    Graphviz, which draws the neuron, is installed.
 
         >>> save_playground("playground.html", w=2.0)   # doctest: +SKIP
         PosixPath('playground.html')

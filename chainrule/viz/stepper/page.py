@@ -93,7 +93,7 @@ class Stepper(Page):
     The drawing takes `draw_dot`'s options (`rankdir`, `highlight`, `group`, `show_local`,
     `color_grads`, which colours the boxes by the grads backward ends with). `max_nodes`
     (`MAX_NODES` unless given; None for any size) refuses larger graphs with ValueError.
-    Raises `GraphvizNotFound` when the Graphviz `dot` program is missing.
+    Raises `GraphvizNotFound` when no Graphviz is installed (`chainrule.viz.graph.render`).
     """
 
     _title = "chainrule stepper"

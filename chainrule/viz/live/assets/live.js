@@ -10,6 +10,8 @@ const GRID = 24;
 const LEVELS = 10;
 const TIP = "xlink:title";
 
+// The controls keep the keys pressed on them: in a JupyterLab notebook the arrow keys would
+// otherwise move between cells (`data-lm-suppress-shortcuts`, as in the playground's front end).
 const CONTROLS = `
 <div class="cl-controls">
   <button type="button" id="forward" class="cl-fwd" title="forward pass: z and a of every neuron">Forward</button>
@@ -17,11 +19,11 @@ const CONTROLS = `
   <button type="button" id="train-step" title="the whole training step: forward, backward, update">Training step</button>
   <button type="button" id="play" title="train step after step">&#9654; Play</button>
   <button type="button" id="reset" title="the weights and the optimizer as at the start">Reset</button>
-  <label>learning rate <input id="lr" type="number" step="any" min="0" size="6"></label>
-  <label>speed <input id="speed" type="range" min="1" max="30" title="steps a second while playing"></label>
-  <label>train on <select id="mode"><option value="batch">full batch</option>
+  <label>learning rate <input id="lr" type="number" step="any" min="0" size="6" data-lm-suppress-shortcuts></label>
+  <label>speed <input id="speed" type="range" min="1" max="30" title="steps a second while playing" data-lm-suppress-shortcuts></label>
+  <label>train on <select id="mode" data-lm-suppress-shortcuts><option value="batch">full batch</option>
     <option value="sample">the selected sample</option></select></label>
-  <label>new points: class <select id="class"></select></label>
+  <label>new points: class <select id="class" data-lm-suppress-shortcuts></select></label>
 </div>
 <div class="cl-status"><span id="phase" class="cl-phase">start</span> <span id="step"></span>
   <span id="loss"></span> <span id="accuracy"></span> <span id="diverged" class="cl-diverged" role="alert"></span></div>`;

@@ -50,17 +50,23 @@ export function chainText(chain) {
 export const SETTINGS = ["w", "b", "x", "target", "lr"];
 const LABELS = { w: "w", b: "b", x: "x", target: "target y", lr: "learning rate η" };
 
+// The keys pressed on a focused slider or menu are theirs: in a JupyterLab notebook (command
+// mode) the arrow keys also move between cells, and the notebook would otherwise take them and
+// keep the slider still. `data-lm-suppress-shortcuts` is JupyterLab's way to hand keys back to
+// an element; on the page it is an attribute like any other.
+const OWN_KEYS = "data-lm-suppress-shortcuts";
+
 // The controls and panels, every id under `prefix` ("" on the page, one per widget in a notebook).
 function markup(p) {
   const slider = (name) =>
-    `<label class="slider"><span>${LABELS[name]}</span><input type="range" id="${p}${name}" step="0.01">` +
+    `<label class="slider"><span>${LABELS[name]}</span><input type="range" id="${p}${name}" step="0.01" ${OWN_KEYS}>` +
     `<output id="${p}out-${name}"></output></label>`;
   const card = (sym, formula, num, extra = "") =>
     `<div class="card${extra}"><div class="sym">${sym}</div><div class="formula"${formula[1]}>${formula[0]}</div>` +
     `<div class="num" id="${p}${num}"></div></div>`;
   return `
 <section class="controls" aria-label="settings">
-<label class="menu">activation f <select id="${p}activation">
+<label class="menu">activation f <select id="${p}activation" ${OWN_KEYS}>
 <option value="sigmoid">sigmoid</option><option value="tanh">tanh</option>
 <option value="relu">relu</option><option value="linear">linear</option>
 </select></label>
