@@ -61,8 +61,6 @@ from .trace import DataDependentError, Trace, trace
 
 __all__ = ["Compiled", "DataDependentError", "compile"]
 
-_UNTOUCHED = float("-0.0")  # an output's grad until something is backpropagated into it
-
 
 def compile(target: Any) -> Compiled:  # chainrule.compile, as torch.compile
     """Compile a Module (chainrule.nn's or chainrule.micrograd.nn's `Neuron`, `Layer`, `MLP`, or
@@ -158,10 +156,7 @@ class Compiled:
                 raise
         outputs = []
         for tape in tapes:
-            leaves = [Value(tape[i]) for i in template.program.outputs]
-            for leaf in leaves:
-                leaf.grad = _UNTOUCHED
-            outputs.append(leaves)
+            outputs.append([Value(tape[i]) for i in template.program.outputs])
         self._last = _Run(template, values, tapes, outputs, rows)
         return [template.shape(leaves) for leaves in outputs]
 
@@ -288,14 +283,16 @@ class _Run:
         rows: list[list[Any]],
     ) -> None:
         self.template, self.values, self.tapes, self.outputs, self.rows = template, values, tapes, outputs, rows
+        # Each output's grad as made (the float object): a backward into it puts a new one there.
+        self.untouched = [[leaf.grad for leaf in leaves] for leaves in outputs]
 
     def seeds(self, grads: tuple[float, ...]) -> list[tuple[float, ...]]:
         if grads:
             if len(self.outputs) != 1 or len(grads) != len(self.outputs[0]):
                 n = len(self.outputs[0])
                 raise ValueError(f"compile: backward() takes one gradient per output ({n}), got {len(grads)}")
-            return [tuple(float(g) for g in grads)]
-        if len(self.outputs) == 1 and len(self.outputs[0]) == 1 and self.outputs[0][0].grad is _UNTOUCHED:
+            return [tuple(float(g) + 0.0 for g in grads)]  # + 0.0: a gradient is never -0.0
+        if len(self.outputs) == 1 and len(self.outputs[0]) == 1 and self.outputs[0][0].grad is self.untouched[0][0]:
             return [(1.0,)]
         return [tuple(leaf.grad for leaf in leaves) for leaves in self.outputs]
 
