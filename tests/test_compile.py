@@ -225,7 +225,7 @@ def forward(params, samples):
     for (x,) in samples:
         mul1 = w * x  # mul₁ = w · x
         z = mul1 + b  # z = mul₁ + b
-        a = (0.0 if z <= 0.0 else z)  # a = relu(z)
+        a = (0.0 if z < 0.0 else z)  # a = relu(z)
         sub1 = a - 5.0  # sub₁ = a - 5
         L = pow_float(sub1, 2.0)  # L = sub₁²
         append((x, mul1, z, a, sub1, L))
@@ -239,9 +239,9 @@ def backward(params, grads, tapes, seeds, in_grads, dense):
     for values, (s0,) in zip(reversed(tapes), reversed(seeds)):
         (x, mul1, z, a, sub1, L) = values
         d_L = s0  # output 0, L
-        d_sub1 = d_L * pow_dbase(sub1, 2.0)  # L → sub₁
+        d_sub1 = 0.0 + d_L * pow_dbase(sub1, 2.0)  # L → sub₁
         d_a = d_sub1  # sub₁ → a
-        d_z = d_a * (0.0 if z <= 0.0 else 1.0)  # a → z
+        d_z = 0.0 if z <= 0.0 else d_a  # a → z, masked where z <= 0.0
         d_mul1 = d_z  # z → mul₁
         d_b += d_z  # z → b
         d_w += d_mul1 * x  # mul₁ → w
@@ -259,8 +259,8 @@ def test_seed_004_neuron_source_and_numbers():
     assert str(compiled) == SEED_004_SOURCE
     explained = compiled.explain().splitlines()
     assert explained[-2:] == [  # dL/db = dL/dz · 1 = 4, dL/dw = dL/dz · x = 4 · 2 = 8
-        "d_b += d_z                              # 4 · 1 = 4",
-        "d_w += d_mul1 * x                       # 4 · 2 = 8",
+        "d_b += d_z                                 # 4 · 1 = 4",
+        "d_w += d_mul1 * x                          # 4 · 2 = 8",
     ]
 
 
@@ -388,22 +388,47 @@ def test_explicit_upstream_gradients_and_value_inputs():
     assert got == (a.grad, b.grad)
 
 
-def test_the_mask_switch_gives_torch_zeros_on_masked_edges(monkeypatch):
-    """Where torch masks an edge (relu at or below 0, x ** 0), a nan upstream gives 0 there; eager
-    chainrule gives nan today. The compiler's one switch makes its code mask as torch does."""
-    from chainrule.compiler import codegen
+def test_masked_edges_pass_zero_whatever_comes_from_above():
+    """Where torch masks an edge (relu at or below 0, x ** 0), a nan or inf upstream gives 0
+    there, in the compiled code as in eager; the source says which edge is masked where."""
+    x, y = Value(-1.0, "x"), Value(2.0, "y")
+    compiled = chainrule.compile(lambda a, b: [a.relu(), b**0])
+    compiled(x, y)
+    compiled.backward(math.nan, math.inf)
+    assert same_float(x.grad, 0.0) and same_float(y.grad, 0.0)  # torch: relu'(-1) = 0, d(y**0)/dy = 0
+    assert "d_x += 0.0 if x <= 0.0 else d_relu1  # relu₁ → x, masked where x <= 0.0" in compiled.source
+    assert "d_y += 0.0  # pow₁ → y, masked: a power 0 passes 0" in compiled.source
 
-    def run():
-        x, y = Value(-1.0, "x"), Value(2.0, "y")
-        compiled = chainrule.compile(lambda a, b: [a.relu(), b**0])
-        compiled(x, y)
-        compiled.backward(math.nan, math.inf)
-        return x.grad, y.grad
 
-    unmasked = run()
-    assert math.isnan(unmasked[0]) and math.isnan(unmasked[1])  # as eager: nan * 0, inf * 0
-    monkeypatch.setattr(codegen, "MASK_EDGES", True)
-    assert run() == (0.0, 0.0)  # torch: relu'(-1) = 0 and d(y**0)/dy = 0 whatever comes from above
+@pytest.mark.parametrize(
+    ("fn", "point", "expected"),
+    [
+        (lambda a: a.relu() * 2.0, -0.0, (-0.0, 0.0)),  # relu(-0.0) is -0.0, its edge masked
+        (lambda a: a**0.5, -0.0, (-0.0, -math.inf)),  # a square root: slope 1 / (2 sqrt(-0.0))
+        (lambda a: a**0.5, 4.0, (2.0, 0.25)),
+        (lambda a: logsumexp([a, Value(1.0)]), math.inf, (math.inf, 1.0)),  # softmax's limit
+        (lambda a: logsumexp([a, Value(math.inf)]), 1.0, (math.inf, 0.0)),
+        (lambda a: logsumexp([a, Value(math.inf)]), math.inf, (math.inf, math.nan)),  # two +inf
+        (lambda a: logsumexp([a, Value(math.nan)]), math.inf, (math.nan, math.nan)),
+    ],
+)
+def test_the_engines_edge_rules_compiled(fn, point, expected):
+    """relu(-0.0), x ** 0.5 as a square root, 0 ** nan and logsumexp at +inf: hand-derived
+    values and slopes, compiled at the traced point and again after a trace elsewhere."""
+    assert_same(eager(fn, (point,)), (expected[0], [expected[1]]))
+    assert_same(compiled_run(chainrule.compile(fn), (point,)), (expected[0], [expected[1]]))
+    compiled = chainrule.compile(fn)
+    compiled(Value(2.5))  # traced at an ordinary point, then run at the edge
+    assert_same(compiled_run(compiled, (point,)), (expected[0], [expected[1]]))
+
+
+def test_zero_to_the_power_nan_has_nan_slopes():
+    """0 ** nan is nan, and so are both slopes (d/dy = nan * log 0), compiled as eagerly."""
+    expected = (math.nan, [math.nan, math.nan])
+    assert_same(eager(lambda a, b: a**b, (0.0, math.nan)), expected)
+    compiled = chainrule.compile(lambda a, b: a**b)
+    compiled(Value(2.0), Value(3.0))
+    assert_same(compiled_run(compiled, (0.0, math.nan)), expected)
 
 
 @pytest.mark.parametrize("loss", ["hinge_loss", "mse_loss"])

@@ -3,16 +3,17 @@ line per edge, `d_<parent> += d_<node> * <local derivative>`, newest node first.
 
 The backward lines follow `engine.backward_steps` exactly (the engine's loop, to the bit):
 nodes newest first, each node's edges in the order of its parents; a non-leaf parent's
-first contribution sets its gradient (`=`), every later one and every one to a leaf adds
-(`+=`), and leaves start from the `.grad` they had. Over a batch the samples go newest
-first too, as in a graph that holds them all.
+first contribution sets its gradient to 0.0 plus it (`=`, so no gradient is -0.0, as in
+the engine; the seeds are never -0.0 either), every later one and every one to a leaf
+adds (`+=`), and leaves start from the `.grad` they had. A masked edge
+(`ops.OpCode.masked_when`) passes 0.0 where its condition holds. Over a batch the samples
+go newest first too, as in a graph that holds them all.
 
 One saving: a `linear` node whose gradient is exactly 0 (a dead ReLU, a sample the hinge
 ignores) skips its edges, as the hand-written float step does, when every local
 derivative it would multiply is finite. Each skipped term is then +-0, which leaves every
-leaf's gradient as it was (a sum that started from anything but -0.0 is never -0.0), so
-the results are the same floats; only the sign of an interior gradient of 0 may differ,
-which reaches no leaf. With a non-finite number in the way (0 * inf is nan) nothing is
+gradient as it was (every gradient starts at 0.0, so none is -0.0), so the results are
+the same floats. With a non-finite number in the way (0 * inf is nan) nothing is
 skipped.
 """
 
@@ -26,9 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Value, pow_dbase, pow_float
+from ..engine import Value, pow_dbase, pow_float, sqrt_float, sqrt_slope
 from ..notation import expression
-from .ops import HELPERS, MASK_EDGES, OpCode, op_code
+from .ops import HELPERS, OpCode, op_code
 from .trace import Trace
 
 __all__ = ["Program", "RetraceError", "generate"]
@@ -175,13 +176,18 @@ class _Writer:
             if p not in self.needs:
                 continue
             amount = d_v if local == "1.0" else f"{d_v} * {local}"
-            if MASK_EDGES and masked:
-                amount = f"({amount} if not ({masked}) else 0.0)"
             sign = "+=" if p in started or p in self.leaves else "="
-            if sign == "=":
+            if sign == "=":  # a gradient starts at 0.0, as the engine's do, so it is never -0.0
                 firsts.append(f"d_{self.names[p]}")
                 started.add(p)
-            lines.append(f"d_{self.names[p]} {sign} {amount}  # {self.t.names[v]} → {self.t.names[p]}")
+                if amount != d_v:  # a product may be -0.0; a gradient passed on as it is is not
+                    amount = f"0.0 + {amount}"
+            comment = f"{self.t.names[v]} → {self.t.names[p]}"
+            if masked == "True":
+                amount, comment = "0.0", f"{comment}, masked: a power 0 passes 0"
+            elif masked:
+                amount, comment = f"0.0 if {masked} else {amount}", f"{comment}, masked where {masked}"
+            lines.append(f"d_{self.names[p]} {sign} {amount}  # {comment}")
             self.edges.append((lines[-1].split("  # ")[0], v, k))
         if v.op != "linear":
             return lines
@@ -268,7 +274,9 @@ def _exponent(v: Value) -> float:
     y = float(v.op[2:])
     x = v.parents[0].data
     try:
-        same: tuple[float, float] | None = pow_float(x, y), pow_dbase(x, y)
+        same: tuple[float, float] | None = (
+            (sqrt_float(x), sqrt_slope(sqrt_float(x))) if y == 0.5 else (pow_float(x, y), pow_dbase(x, y))
+        )
     except (ValueError, ZeroDivisionError):  # the rounded exponent is not one the engine took here
         same = None
     stored = v.data, v.local_grads[0]

@@ -9,11 +9,12 @@ n-ary op (`linear`, `logsumexp`) is written by `codegen`. Where an op's arithmet
 than an operator the rows call the engine's own float functions (`exp_float`, `pow_float`,
 `logistic`, ...), the ones its primitives call, so there is one copy of each.
 
-`masked_when`: where torch gives a zero gradient whatever arrives from upstream (a nan
-or inf times a zero local derivative is nan in IEEE arithmetic, and in chainrule's
-backward today). With `MASK_EDGES` on, the backward line of such an edge becomes
-`d_x += d_out * local if not masked else 0.0`: the one switch to flip when the eager
-backward masks these edges too.
+`masked_when`: the condition, on the node's inputs, under which the engine stores
+`MASKED` for an edge (`Value.backward`'s rule, as torch masks it): the edge then passes 0.0
+whatever arrives from upstream, nan and inf included, where IEEE arithmetic would give
+nan for nan or inf times 0. The backward line of such an edge reads
+`d_x += 0.0 if <condition> else d_out * local`, commented with the condition; "True" is
+an edge masked always (`x ** 0`).
 """
 
 from __future__ import annotations
@@ -36,9 +37,7 @@ from ..engine import (
     sqrt_slope,
 )
 
-__all__ = ["HELPERS", "MASK_EDGES", "OP_CODE", "OpCode", "op_code"]
-
-MASK_EDGES = False  # eager backward does not mask yet: a nan upstream times 0 stays nan
+__all__ = ["HELPERS", "OP_CODE", "OpCode", "op_code"]
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,8 @@ OP_CODE: dict[str, OpCode] = {
     "sqrt": OpCode("sqrt_float({0})", ("sqrt_slope({out})",)),
     "tanh": OpCode("tanh({0})", ("(1.0 - {out} * {out})",)),
     "sigmoid": OpCode("logistic({0})", ("({out} * (1.0 - {out}))",)),
-    "relu": OpCode("(0.0 if {0} <= 0.0 else {0})", ("(0.0 if {0} <= 0.0 else 1.0)",), ("{0} <= 0.0",)),
+    # relu(-0.0) is -0.0; its slope is 1, the edge masked (passing 0.0) where the input is <= 0
+    "relu": OpCode("(0.0 if {0} < 0.0 else {0})", ("1.0",), ("{0} <= 0.0",)),
     "abs": OpCode("abs({0})", ("(1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0)",)),
     "sin": OpCode("sin_cos({0})[0]", ("sin_cos({0})[1]",)),
     "cos": OpCode("sin_cos({0})[1]", ("(-sin_cos({0})[0])",)),
@@ -79,8 +79,10 @@ def op_code(op: str, slope: float | None = None, exponent: float | None = None) 
         s = repr(slope)
         return OpCode(f"({{0}} if {{0}} > 0.0 else {s} * {{0}})", (f"(1.0 if {{0}} > 0.0 else {s})",))
     if op.startswith("**") and exponent is not None:
+        if exponent == 0.5:  # as the engine (and torch): a square root, so (-0.0) ** 0.5 is -0.0
+            return OpCode("sqrt_float({0})", ("sqrt_slope({out})",), (None,))
         y = repr(exponent)
-        return OpCode(f"pow_float({{0}}, {y})", (f"pow_dbase({{0}}, {y})",), (f"{y} == 0.0",))
+        return OpCode(f"pow_float({{0}}, {y})", (f"pow_dbase({{0}}, {y})",), ("True" if exponent == 0.0 else None,))
     return OP_CODE.get(op)
 
 
