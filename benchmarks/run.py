@@ -38,8 +38,11 @@ Job = tuple[str, str]  # (workload, engine)
 # The processes each round starts, in this order: pairs that are compared run side by side.
 JOBS: list[Job] = [
     ("W1", "floats"),
+    ("W5", "chainrule-compiled"),
     ("W1", "chainrule"),
     ("W1", "micrograd"),
+    ("W5", "chainrule"),
+    ("compile", "chainrule"),
     ("W1", "chainrule-micrograd"),
     ("W1", "chainrule-gcoff"),
     ("W1", "torch"),
@@ -145,7 +148,36 @@ def main() -> None:
     at_least: Callable[[float], Callable[[float], bool]] = lambda t: lambda x: x >= t  # noqa: E731
     at_most: Callable[[float], Callable[[float], bool]] = lambda t: lambda x: x <= t  # noqa: E731
     c, m = ("W1", "chainrule"), ("W1", "micrograd")
+    fc, fl = ("W5", "chainrule-compiled"), ("W1", "floats")
     rows: list[tuple[str, str, list[float], str, Callable[[float], bool] | None]] = [
+        (
+            "W5 `fit(compile=True)` epoch vs micrograd's demo step",
+            f"{times(fc, 2)} vs {times(m, 0)}",
+            ratios(m, fc),
+            ">= 1000x faster",
+            at_least(1000),
+        ),
+        (
+            "W5 `fit(compile=True)` epoch vs plain-float step",
+            f"{times(fc, 2)} vs {times(fl, 2)}",
+            ratios(fl, fc),
+            ">= 2x faster",
+            at_least(2),
+        ),
+        (
+            "compile MLP(2, [16, 16, 1]): trace, write, compile()",
+            f"{times(('compile', 'chainrule'))}",
+            [v * 1e3 for v in per_round["compile", "chainrule"]],
+            "<= 100 ms",
+            at_most(100),
+        ),
+        (
+            "(info) W5 `fit` epoch, compile=True vs compile=False",
+            f"{times(fc, 2)} vs {times(('W5', 'chainrule'))}",
+            ratios(("W5", "chainrule"), fc),
+            "none (x faster)",
+            None,
+        ),
         ("W1 step vs micrograd 0.1.0", f"{times(c)} vs {times(m, 0)}", ratios(m, c), ">= 30x faster", at_least(30)),
         (
             "W1 step vs plain-float floor",

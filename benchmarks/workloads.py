@@ -496,6 +496,48 @@ def run_w4(engine: str) -> dict[str, Any]:
     return {"samples": [time.perf_counter() - start]}
 
 
+def run_w5(engine: str) -> dict[str, Any]:
+    """Seconds per epoch of `fit` on W1's data and model (hinge loss, full batch, SGD) from the
+    weights after each W1 point, with `compile=True` (or False for eager): a fit of 21 epochs
+    less one of 1, over 20, so the one-time trace (timed by `compile`) is left out."""
+    compiled = engine == "chainrule-compiled"
+    xs, y = moons()
+    from chainrule.nn import fit
+    from chainrule.optim import SGD
+
+    def timed(point: int, epochs: int) -> float:
+        model = chainrule_mlp(weights_after(point))
+        start = time.perf_counter()
+        fit(
+            model,
+            xs,
+            y,
+            loss="hinge_loss",
+            optimizer=SGD(model.parameters(), lr=0.05),
+            epochs=epochs,
+            progress=False,
+            compile=compiled,
+        )
+        return time.perf_counter() - start
+
+    timed(0, 2)  # first-call costs, untimed
+    return {"samples": [(timed(point, 21) - timed(point, 1)) / 20 for point in W1_POINTS]}
+
+
+def run_compile(engine: str) -> dict[str, Any]:
+    """Seconds to compile MLP(2, [16, 16, 1]): `chainrule.compile(model)` and its first call, which
+    traces, writes the code and compiles it with Python's `compile()`; a fresh model each time."""
+    import chainrule
+
+    times = []
+    for _ in range(5):
+        model = chainrule_mlp(initial_weights())
+        start = time.perf_counter()
+        chainrule.compile(model)([0.5, -0.5])
+        times.append(time.perf_counter() - start)
+    return {"samples": times}
+
+
 def cyclic_mlp(weights: Any) -> Any:
     """The demo's MLP, but each forward pass leaves a reference cycle holding its outputs (and
     so the sample's whole graph), which only the cyclic collector can free."""
@@ -574,6 +616,8 @@ RUNNERS = {
     "W2": run_w2,
     "W3": run_w3,
     "W4": run_w4,
+    "W5": run_w5,
+    "compile": run_compile,
     "memory": run_memory,
     "fitmem": run_fitmem,
     "check": run_check,

@@ -1,11 +1,12 @@
 """chainrule: a scalar reverse-mode autodiff engine that makes backpropagation visible.
 
 The layers, bottom to top (docs/architecture.md): `engine`; `optim`, `data`,
-`gradchecking`; `nn`, `notation`; `explanation`, `nodechecking`; `viz`, `plot`, `exercises`;
+`gradchecking`, `notation`; `compiler`; `nn`; `explanation`, `nodechecking`; `viz`, `plot`, `exercises`;
 the `cli`.
 """
 
-from . import data, engine, exercises, explanation, gradchecking, nn, nodechecking, notation, optim, plot, viz
+from . import compiler, data, engine, exercises, explanation, gradchecking, nn, nodechecking, notation, optim, plot, viz
+from .compiler import Compiled, compile
 from .engine import Value, is_grad_enabled, no_grad, op
 from .explanation import Explanation, GradientPath, Path, explain
 from .gradchecking import GradcheckError, gradcheck
@@ -13,12 +14,15 @@ from .nodechecking import NodeFailure, gradcheck_nodes
 from .viz import draw_dot
 
 __all__ = [
+    "Compiled",
     "Explanation",
     "GradcheckError",
     "GradientPath",
     "NodeFailure",
     "Path",
     "Value",
+    "compile",
+    "compiler",
     "data",
     "draw_dot",
     "engine",

@@ -6,6 +6,7 @@ import pytest
 
 from chainrule import Value
 from chainrule.nn import bce_with_logits, cross_entropy, hinge_loss, mse_loss
+from chainrule.nn.losses import LOSSES, hinge_term
 from tests.reference import assert_matches_torch, needs_torch
 
 
@@ -22,6 +23,19 @@ def test_mse_by_hand():
     L.backward()
     assert L.data == pytest.approx((1 + 0 + 4) / 3)
     assert [v.grad for v in p] == pytest.approx([2 * 1 / 3, 0.0, 2 * -2 / 3])  # 2 (p - t) / n
+
+
+def test_hinge_term_by_hand_and_the_loss_is_their_mean():
+    s, t = Value(0.25), Value(-3.0)
+    a, b = hinge_term(s, -1.0), hinge_term(t, -1.0)
+    assert (a.data, b.data) == (1.25, 0.0)  # relu(1 + 0.25), relu(1 - 3)
+    a.backward()
+    assert s.grad == 1.0  # d relu(1 - y s)/ds = -y where the margin is positive
+    spec = LOSSES["hinge_loss"]
+    scores = [Value(0.5), Value(-2.0), Value(1.5)]
+    labels = [1.0, -1.0, -1.0]
+    terms = [spec.term(x, y) for x, y in zip(scores, labels)]
+    assert spec.of_terms(terms).data == hinge_loss(scores, labels).data == (0.5 + 0.0 + 2.5) / 3
 
 
 def test_hinge_by_hand():

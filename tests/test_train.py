@@ -156,6 +156,11 @@ def test_fit_history_and_full_batch_steps():
     assert len(history.loss) == len(history.accuracy) == len(history.grad_norms) == 3
     assert len(steps) == 3  # full batch: one step per epoch
     assert list(history.grad_norms[0]) == ["layers.0", "layers.1"]
+    # The last entry is each layer's norm of the grads the last step left (the update keeps them).
+    for i, layer in enumerate(model.layers):
+        by_hand = math.sqrt(sum(p.grad**2 for p in layer.parameters()))
+        assert history.grad_norms[-1][f"layers.{i}"] == pytest.approx(by_hand, rel=1e-15)
+    assert history.grad_norms[0] != history.grad_norms[-1]  # recorded afresh each epoch
     assert history.wall_time > 0
     assert repr(history).startswith("History(epochs=3, loss=")
 

@@ -3,10 +3,10 @@ neuron's weighted sum, and `logsumexp`, the stable heart of softmax cross-entrop
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from operator import mul
 
+from .floats import logsumexp_floats
 from .value import NARY, Number, Value, constant, node
 
 __all__ = ["linear", "logsumexp"]
@@ -54,24 +54,8 @@ def logsumexp(values: Sequence[Value]) -> Value:
     """
     if not values:
         raise ValueError("logsumexp: needs at least one value")
-    data = [v._data for v in values]
-    top = max(data)
-    if not math.isfinite(top):  # +inf, or all -inf, or a nan that max passed over
-        if any(d != d for d in data):
-            top = math.nan
-        return node(top, "logsumexp", tuple(values), _infinite_slopes(data), NARY)
-    exps = [math.exp(d - top) for d in data]
-    total = sum(exps)
-    return node(top + math.log(total), "logsumexp", tuple(values), tuple(e / total for e in exps), NARY)
-
-
-def _infinite_slopes(data: list[float]) -> tuple[float, ...]:
-    """logsumexp's slopes when its largest value is not finite (see its docstring)."""
-    tops = data.count(math.inf)
-    if tops == 0 or any(d != d for d in data):  # all -inf, or a nan: no limit
-        return tuple(math.nan for _ in data)
-    share = 1.0 if tops == 1 else math.nan
-    return tuple(share if d == math.inf else 0.0 for d in data)
+    out, softmax = logsumexp_floats([v._data for v in values])
+    return node(out, "logsumexp", tuple(values), softmax, NARY)
 
 
 def _as_value(x: object, op: str) -> Value:

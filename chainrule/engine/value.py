@@ -30,6 +30,19 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from .checks import is_real, real
+from .floats import (
+    exp_float,
+    log_float,
+    log_slope,
+    logistic,
+    pow_dbase,
+    pow_dexp,
+    pow_float,
+    sin_cos,
+    softplus_float,
+    sqrt_float,
+    sqrt_slope,
+)
 from .modes import DEFAULT_MODES, current_modes, own_modes, per_thread, switched
 
 __all__ = [
@@ -56,7 +69,6 @@ CONSTANT: Any = object()  # `_y` of a constant leaf (other leaves hold None ther
 # The local derivative of a masked edge: 0.0, and this very float object marks the edge (`is`).
 MASKED: float = float("0.0")
 
-_INF = math.inf
 # Creation stamps count down: a node comes after its parents, so ascending is a topological order, output first.
 _stamps = count(0, -1)
 _by_stamp = attrgetter("_stamp")  # sort key: newest node first
@@ -277,8 +289,8 @@ class Value:
             other = real(other, "pow", "exponent")  # 10 ** 400 is a clear ValueError
         x = self._data
         if other == 0.5 and not x < 0.0:  # as torch computes x ** 0.5: a square root, so that
-            out = math.sqrt(x)  # (-0.0) ** 0.5 is -0.0 with slope -inf, as sqrt's are
-            return node(out, "**0.5", self, 0.5 / out if out else math.copysign(_INF, out))
+            out = sqrt_float(x)  # (-0.0) ** 0.5 is -0.0 with slope -inf, as sqrt's are
+            return node(out, "**0.5", self, sqrt_slope(out))
         out, d_base, _ = _power(self, other)
         return node(out, f"**{other:g}", self, d_base)  # a number, no node: the op names it ('**2')
 
@@ -293,30 +305,27 @@ class Value:
 
     def exp(self) -> Value:
         """e ** self; d/dx = e ** x. Overflow gives +inf, as IEEE floats do."""
-        try:
-            out = math.exp(self._data)
-        except OverflowError:
-            out = _INF
+        out = exp_float(self._data)
         return node(out, "exp", self, out)
 
     def log(self) -> Value:
         """Natural log; d/dx = 1 / x. log(+-0) is -inf with slope 1/(+-0) = +-inf (as in IEEE
         and torch); x < 0 raises ValueError."""
         x = self._data
-        if x > 0.0 or x != x:  # positive, +inf or nan
-            return node(math.log(x), "log", self, 1.0 / x)
-        if x == 0.0:
-            return node(-_INF, "log", self, math.copysign(_INF, x))
-        raise ValueError(f"log: input must be positive, got {describe(self)}")
+        try:
+            out = log_float(x)
+        except ValueError:
+            raise ValueError(f"log: input must be positive, got {describe(self)}") from None
+        return node(out, "log", self, log_slope(x))
 
     def sqrt(self) -> Value:
         """Square root; d/dx = 1 / (2 sqrt x): at +-0 (sqrt(-0.0) is -0.0) +-inf, as in torch.
         x < 0 raises ValueError."""
-        x = self._data
-        if x < 0.0:
-            raise ValueError(f"sqrt: input must be >= 0, got {describe(self)}")
-        out = math.sqrt(x)
-        return node(out, "sqrt", self, 0.5 / out if out else math.copysign(_INF, out))
+        try:
+            out = sqrt_float(self._data)
+        except ValueError:
+            raise ValueError(f"sqrt: input must be >= 0, got {describe(self)}") from None
+        return node(out, "sqrt", self, sqrt_slope(out))
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; d/dx = 1 - tanh(x)**2. Exact +-1 at large |x|."""
@@ -326,7 +335,7 @@ class Value:
     def sigmoid(self) -> Value:
         """Logistic function 1 / (1 + e**-x); d/dx = s (1 - s), at most 0.25. Computed without
         overflow for any x: exactly 0.0 and 1.0 far out in the tails."""
-        s = _logistic(self._data)
+        s = logistic(self._data)
         return node(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
@@ -355,20 +364,19 @@ class Value:
 
     def sin(self) -> Value:
         """Sine; d/dx = cos x. sin(+-inf) is nan, slope nan (as in torch)."""
-        sin, cos = _sin_cos(self._data)
+        sin, cos = sin_cos(self._data)
         return node(sin, "sin", self, cos)
 
     def cos(self) -> Value:
         """Cosine; d/dx = -sin x. cos(+-inf) is nan, slope nan (as in torch)."""
-        sin, cos = _sin_cos(self._data)
+        sin, cos = sin_cos(self._data)
         return node(cos, "cos", self, -sin)
 
     def softplus(self) -> Value:
         """log(1 + e**x), computed without overflow; d/dx = sigmoid(x). A primitive of its own
         because `(1 + x.exp()).log()` overflows for large x; `bce_with_logits` is built on it."""
         x = self._data
-        out = (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
-        return node(out, "softplus", self, _logistic(x))
+        return node(softplus_float(x), "softplus", self, logistic(x))
 
     # -- backward ------------------------------------------------------------------
 
@@ -719,47 +727,16 @@ def describe(v: Any) -> str:
     return f"{v.data!r} (node {label!r})" if label else repr(v.data)
 
 
-def _logistic(x: float) -> float:
-    """1 / (1 + e**-x) without overflow for any x: exactly 0.0 and 1.0 far out in the tails."""
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)  # x < 0: no overflow; 0.0 far out, giving an exact 0
-    return e / (1.0 + e)
-
-
-def _pow_float(x: float, y: float) -> float:
-    """x ** y as IEEE pow gives it: overflow to +-inf, 0 ** negative to +inf."""
-    try:
-        out: float = x**y  # real: the caller rules out a negative base with a fractional exponent
-    except OverflowError:
-        return -math.inf if x < 0.0 and y % 2.0 == 1.0 else math.inf
-    except ZeroDivisionError:
-        return math.inf
-    return out
-
-
 def _power(base: Value, exponent: Value | float) -> tuple[float, float, float]:
     """base ** exponent (a Value, or a float that is no node) and its two local derivatives:
     d/dbase = y x**(y-1), d/dexponent = x**y log x. Errors name both operands."""
     x = base._data
     y = exponent if isinstance(exponent, float) else exponent._data
-    if x < 0.0 and math.isfinite(y) and not y.is_integer():
-        where = repr(y) if isinstance(exponent, float) else describe(exponent)
-        raise ValueError(f"pow: negative base {describe(base)} with non-integer exponent {where}")
-    if x == 0.0 and y < 0.0:
-        raise ZeroDivisionError(f"pow: zero base {describe(base)} to the negative power {y!r}")
-    out = _pow_float(x, y)
-    d_base = MASKED if y == 0.0 else y * _pow_float(x, y - 1.0)  # masked: see Value.backward
-    # At x == 0 (y >= 0) d/dy is 0, as in PyTorch, and nan for y nan (0 ** nan: nan * log 0);
-    # for a negative base (integer y) the real log is undefined: nan.
-    if x > 0.0 or x != x:
-        return out, d_base, out * math.log(x)
-    return out, d_base, 0.0 if x == 0.0 and y >= 0.0 else math.nan
-
-
-def _sin_cos(x: float) -> tuple[float, float]:
-    """(sin x, cos x); (nan, nan) at +-inf, as in torch, where `math` raises ValueError."""
     try:
-        return math.sin(x), math.cos(x)
+        out = pow_float(x, y)
     except ValueError:
-        return math.nan, math.nan
+        where = repr(y) if isinstance(exponent, float) else describe(exponent)
+        raise ValueError(f"pow: negative base {describe(base)} with non-integer exponent {where}") from None
+    except ZeroDivisionError:
+        raise ZeroDivisionError(f"pow: zero base {describe(base)} to the negative power {y!r}") from None
+    return out, MASKED if y == 0.0 else pow_dbase(x, y), pow_dexp(out, x, y)  # masked: see Value.backward

@@ -34,7 +34,9 @@ __all__ = [
     "bce_with_logits",
     "cross_entropy",
     "hinge_loss",
+    "hinge_term",
     "mse_loss",
+    "mse_term",
     "predicted_class",
     "resolve_loss",
 ]
@@ -50,7 +52,17 @@ def mse_loss(preds: Sequence[Value | Number], targets: Sequence[Value | Number])
     """
     _check_batch("mse_loss", preds, targets)
     pairs = enumerate(zip(preds, targets))
-    return _mean([(_value(p, "mse_loss", i) - _target(t, "mse_loss", i)) ** 2 for i, (p, t) in pairs])
+    return _mean([mse_term(_value(p, "mse_loss", i), _target(t, "mse_loss", i)) for i, (p, t) in pairs])
+
+
+def mse_term(pred: Value, target: Value | float) -> Value:
+    """One sample's term of `mse_loss`, (pred - target) ** 2; `fit(compile=True)` compiles
+    it with the model, into one loop over the samples.
+
+        >>> mse_term(Value(3.0), 1.0).data
+        4.0
+    """
+    return (pred - target) ** 2
 
 
 def hinge_loss(scores: Sequence[Value | Number], labels: Sequence[Number]) -> Value:
@@ -69,8 +81,19 @@ def hinge_loss(scores: Sequence[Value | Number], labels: Sequence[Number]) -> Va
         label = _number(y, "hinge_loss", i)
         if label != 1.0 and label != -1.0:
             raise ValueError(f"hinge_loss: labels must be -1 or +1, got {y!r} at position {i}")
-        terms.append((1.0 - label * _value(s, "hinge_loss", i)).relu())
+        terms.append(hinge_term(_value(s, "hinge_loss", i), label))
     return _mean(terms)
+
+
+def hinge_term(score: Value, label: Value | float) -> Value:
+    """One sample's term of `hinge_loss`, relu(1 - label * score), for a label of -1 or +1
+    (unchecked: `hinge_loss` checks its labels). `fit(compile=True)` compiles it with the
+    model, into one loop over the samples.
+
+        >>> hinge_term(Value(0.5), 1.0).data
+        0.5
+    """
+    return (1.0 - label * score).relu()
 
 
 def bce_with_logits(logits: Sequence[Value | Number], targets: Sequence[Value | Number]) -> Value:
@@ -199,6 +222,9 @@ class LossSpec:
       its `predicted_class` is that class. None when the loss has no accuracy.
     - `rows`: True when it takes each sample's row of k outputs (one logit per class,
       k >= 2), False when it takes the sample's one output.
+    - `term(output, target)`: one sample's term, for a loss that is the mean of its
+      samples' terms (`of_terms` takes that mean as `fn` does), or None; `fit(compile=True)`
+      compiles it with the model.
     """
 
     name: str
@@ -206,6 +232,26 @@ class LossSpec:
     labels: Callable[[Sequence[Any], int, str], list[Any]]
     target_class: Callable[[Any], int] | None
     rows: bool = False
+    term: Callable[[Value, Any], Value] | None = None
+
+    def of_terms(self, terms: Sequence[Value]) -> Value:
+        """The loss of a batch from its samples' `term`s: their mean, added up as `fn` adds them."""
+        return _mean(list(terms))
+
+    def with_term(self, forward: Callable[[Any], list[Value]], name: str) -> Callable[[list[Any]], list[Value]]:
+        """A model's `forward` and this loss's `term` as one function of a sample's row with
+        its target last, returning the outputs then the term: what `fit(compile=True)`
+        compiles, named `name` in its messages."""
+        term = self.term
+        if term is None:
+            raise ValueError(f"{self.name} is no mean of per-sample terms")
+
+        def outputs_and_term(row: list[Any]) -> list[Value]:
+            outputs = forward(row[:-1])
+            return [*outputs, term(outputs[0], row[-1])]
+
+        outputs_and_term.__name__ = outputs_and_term.__qualname__ = name
+        return outputs_and_term
 
     def __call__(self, outputs: Sequence[Sequence[Value]], targets: Sequence[Any]) -> Value:
         """The loss of a batch given the model's outputs, one list of Values per sample."""
@@ -268,8 +314,8 @@ def _probabilities(y: Sequence[Any], width: int, where: str) -> list[float]:
 LOSSES: dict[str, LossSpec] = {
     spec.name: spec
     for spec in [
-        LossSpec("mse_loss", mse_loss, _floats, None),
-        LossSpec("hinge_loss", hinge_loss, _signs, lambda t: 1 if t > 0.0 else 0),
+        LossSpec("mse_loss", mse_loss, _floats, None, term=mse_term),
+        LossSpec("hinge_loss", hinge_loss, _signs, lambda t: 1 if t > 0.0 else 0, term=hinge_term),
         LossSpec("bce_with_logits", bce_with_logits, _probabilities, lambda t: 1 if t >= 0.5 else 0),
         LossSpec("cross_entropy", cross_entropy, _class_indices, int, rows=True),
     ]

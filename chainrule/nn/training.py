@@ -23,18 +23,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..compiler import Compiled
+from ..compiler import compile as compile_model
 from ..engine import Number, Value, no_grad
 from ..engine.checks import (
     instance_of,
-    is_real,
-    is_sequence,
     nonnegative_real,
     positive_int,
     positive_int_or_none,
-    real,
 )
 from ..optim import Optimizer, parameter_list
-from .losses import resolve_loss
+from .datachecks import check_labels, check_samples
+from .losses import LossSpec, resolve_loss
 from .modules import Module
 
 __all__ = ["History", "clip_grad_norm", "collector_paused", "fit", "grad_norms"]
@@ -94,8 +94,14 @@ def grad_norms(model: Module) -> dict[str, float]:
         ['layers.0', 'layers.1', 'layers.2']
     """
     instance_of(model, Module, "grad_norms", "model")
+    return _norms(_parameter_groups(model))
+
+
+def _parameter_groups(model: Module) -> dict[str, list[Value]]:
+    """The parameters of each entry of `grad_norms`, named as there. `fit` finds them once
+    and reads their grads every epoch: the names cost more than the norms."""
     children = {name for name, _ in model.named_children()}
-    grads: dict[str, list[float]] = {}
+    groups: dict[str, list[Value]] = {}
     for name, p in model.named_parameters():
         parts = name.split(".")
         # A child is an attribute ('encoder') or an item of a list attribute ('layers.0').
@@ -105,8 +111,12 @@ def grad_norms(model: Module) -> dict[str, float]:
             key = f"{parts[0]}.{parts[1]}"
         else:
             key = name
-        grads.setdefault(key, []).append(p.grad)
-    return {key: math.hypot(*g) for key, g in grads.items()}
+        groups.setdefault(key, []).append(p)
+    return groups
+
+
+def _norms(groups: dict[str, list[Value]]) -> dict[str, float]:
+    return {key: math.hypot(*[p.grad for p in ps]) for key, ps in groups.items()}
 
 
 @dataclass
@@ -159,6 +169,7 @@ def fit(
     batch_size: int | None = None,
     seed: int | None = None,
     progress: bool = True,
+    compile: bool = False,  # the word torch.compile uses
 ) -> History:
     """Train `model` on samples `X` with labels `y` for `epochs` passes; return a `History`.
 
@@ -198,6 +209,15 @@ def fit(
     a nan (a missing value) or an inf among the features or labels is refused, as it
     would make every weight nan.
 
+    With `compile=True` the model runs as `chainrule.compile(model)`: traced once, then
+    generated Python for its forward and backward passes over the batch, several times
+    faster. A loss that is the mean of per-sample terms (hinge_loss, mse_loss: `LossSpec.term`)
+    is compiled with the model, in the same loop over the samples, and only the mean is
+    built eagerly; any other loss runs eagerly on the compiled outputs. The History and the
+    final weights are the same floats, to the bit. It is off by default because it refuses
+    a model whose forward pass reads its nodes' numbers (which may make each sample's graph
+    differ); such a model raises TypeError before the first step, its weights untouched.
+
     Each step runs with CPython's cyclic garbage collector paused (`collector_paused`),
     which makes training about twice as fast: chainrule's graphs hold no reference
     cycles, so nothing accumulates while it is paused, and it runs again between steps.
@@ -215,7 +235,17 @@ def fit(
         first = [first]
     targets = list(y) if spec is None else spec.targets(y, len(first), "fit")
     count = None if spec is None or spec.target_class is None else spec.correct
-    return _Training(model, forward, X, targets, loss_fn, optimizer, count).run(epochs, batch_size, seed, progress)
+    compiled, terms = None, None
+    plain = not any(isinstance(x, Value) for row in X for x in row)  # Value features: their grads, eager loss
+    if compile and spec is not None and spec.term is not None and not spec.rows and plain:
+        # A mean of per-sample terms: each term is compiled with the model, in its loop over
+        # the samples, and only the mean is built eagerly.
+        terms = spec
+        compiled = compile_model(spec.with_term(forward, f"{type(model).__name__} with {spec.name}"))
+    elif compile:  # any other loss runs eagerly on the compiled model's outputs
+        compiled = compile_model(model)
+    training = _Training(model, forward, X, targets, loss_fn, optimizer, count, compiled, terms)
+    return training.run(epochs, batch_size, seed, progress)
 
 
 def _check_arguments(
@@ -226,54 +256,10 @@ def _check_arguments(
         raise ValueError(f"fit: {len(samples)} samples in X but {len(y)} labels in y")
     if not samples:
         raise ValueError("fit: X is empty")
-    _check_samples(samples)
-    _check_labels(y)
+    check_samples(samples)
+    check_labels(y)
     positive_int(epochs, "fit", "epochs")
     positive_int_or_none(batch_size, "fit", "batch_size")
-
-
-def _check_samples(samples: Sequence[Sequence[Number]]) -> None:
-    """Every sample a sequence of real numbers (or Values) as wide as sample 0, so that a bad
-    sample deep in the data fails before the first step rather than after several."""
-    width = -1
-    for i, row in enumerate(samples):
-        if not is_sequence(row):
-            raise TypeError(f"fit: sample {i} must be a sequence of numbers, got {type(row).__name__}")
-        if width < 0:
-            width = len(row)
-        elif len(row) != width:
-            raise ValueError(f"fit: sample {i} has {len(row)} features, sample 0 has {width}")
-        for j, x in enumerate(row):
-            _finite(x.data if isinstance(x, Value) else _feature(x, i, j), f"feature {j} of sample {i}")
-
-
-def _feature(x: object, i: int, j: int) -> float:
-    try:
-        return real(x, "fit", f"feature {j} of sample {i}")
-    except OverflowError as exc:  # an int such as 10**400, past the largest float
-        raise ValueError(f"fit: feature {j} of sample {i} is too large for a float") from exc
-
-
-def _finite(x: float, what: str) -> None:
-    """A nan (a missing value) or an inf in the data would make every weight nan within a
-    few steps, without a word: refuse it before the first one, naming where it is."""
-    if not math.isfinite(x):
-        raise ValueError(
-            f"fit: {what} is {x!r}; the data must be finite numbers (fill in or drop missing values first)"
-        )
-
-
-def _check_labels(y: Sequence[Any]) -> None:
-    """No label, nor any number in a label (a custom loss may take a list per sample), is nan
-    or infinite. Labels of other kinds are left to the loss to check."""
-    for i, label in enumerate(y):
-        parts = enumerate(label) if is_sequence(label) else [(None, label)]
-        for j, x in parts:
-            what = f"the label of sample {i}" if j is None else f"item {j} of the label of sample {i}"
-            if isinstance(x, Value):
-                _finite(x.data, what)
-            elif is_real(x):
-                _finite(real(x, "fit", what), what)
 
 
 @dataclass
@@ -287,6 +273,8 @@ class _Training:
     loss_fn: LossFn
     optimizer: Optimizer
     count: Callable[[list[list[Value]], list[Any]], int] | None  # None: the loss defines no accuracy
+    compiled: Compiled | None = None  # fit(compile=True): the model (and the loss's terms) as generated code
+    terms: LossSpec | None = None  # the loss whose per-sample terms `compiled` returns after the outputs
 
     def run(self, epochs: int, batch_size: int | None, seed: int | None, progress: bool) -> History:
         """Train for `epochs` passes (in shuffled batches of `batch_size`, unless None)."""
@@ -294,6 +282,7 @@ class _Training:
         order, rng = list(range(n)), random.Random(seed)
         size = n if batch_size is None else batch_size
         history = History(accuracy=None if self.count is None else [])
+        groups = _parameter_groups(self.model)  # grad_norms' groups, found once
         bar = _progress_bar(epochs) if progress else None
         start = time.perf_counter()
         try:
@@ -304,7 +293,7 @@ class _Training:
                 history.loss.append(total / n)
                 if history.accuracy is not None:
                     history.accuracy.append(correct / n)
-                history.grad_norms.append(grad_norms(self.model))
+                history.grad_norms.append(_norms(groups))
                 _show_progress(bar, history)
         finally:
             history.wall_time = time.perf_counter() - start
@@ -329,11 +318,21 @@ class _Training:
     def step(self, batch: list[int]) -> tuple[float, int]:
         """One training step on the samples `batch`: forward, loss, zero_grad, backward,
         update. Returns the loss and how many samples the outputs classified correctly."""
-        outputs = [self.forward(self.samples[i]) for i in batch]
         labels = [self.targets[i] for i in batch]
-        batch_loss = self.loss_fn(outputs, labels)
+        if self.compiled is None:
+            outputs = [self.forward(self.samples[i]) for i in batch]
+            batch_loss = self.loss_fn(outputs, labels)
+        elif self.terms is not None:  # outputs and terms as leaves; their mean is eager
+            rows = self.compiled.batch([[*self.samples[i], self.targets[i]] for i in batch])
+            outputs = [row[:-1] for row in rows]
+            batch_loss = self.terms.of_terms([row[-1] for row in rows])
+        else:  # the outputs as leaves; the loss on them is eager, then backward goes on compiled
+            outputs = [o if type(o) is list else [o] for o in self.compiled.batch([self.samples[i] for i in batch])]
+            batch_loss = self.loss_fn(outputs, labels)
         self.optimizer.zero_grad()
         batch_loss.backward()
+        if self.compiled is not None:
+            self.compiled.backward()
         self.optimizer.step()
         return batch_loss.data, 0 if self.count is None else self.count(outputs, labels)
 
