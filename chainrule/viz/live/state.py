@@ -16,7 +16,7 @@ from typing import Any
 from ...engine import Value, no_grad
 from ...nn import LayerTerms, Neuron, collector_paused
 from ...notation import factor, format_number
-from ..network.recording import GRID
+from ..network.recording import GRID, sum_text
 from ..network.view import edge_width, weight_color
 from .session import LiveSession
 
@@ -117,20 +117,13 @@ def _neurons(session: LiveSession, terms: list[LayerTerms] | None, done: bool) -
     return out
 
 
-def _sum(pairs: list[tuple[float, float]]) -> str:
-    shown = [f"{factor(p)} · {factor(q)}" for p, q in pairs[:_TERMS_SHOWN]]
-    if len(pairs) > _TERMS_SHOWN:
-        shown.append(f"… ({len(pairs) - _TERMS_SHOWN} more)")
-    return " + ".join(shown)
-
-
 def _neuron_equation(terms: list[LayerTerms], i: int, k: int, name: str, done: bool) -> list[str]:
     """The neuron's forward pass and its δ, in numbers: δ = σ′(z) · Σ w·δ over the next layer,
     or ∇ₐLoss ⊙ σ′(z) at the output."""
     t = terms[i]
     lines = [
         f"{name} ({t.activation})",
-        f"z = w · a(prev) + b = {_sum(list(zip(t.weights[k], t.a_prev)))} + {factor(t.biases[k])}"
+        f"z = w · a(prev) + b = {sum_text(list(zip(t.weights[k], t.a_prev)), _TERMS_SHOWN)} + {factor(t.biases[k])}"
         f" = {format_number(t.z[k])}",
         f"a = {t.activation}(z) = {format_number(t.a[k])}",
     ]
@@ -148,7 +141,7 @@ def _neuron_equation(terms: list[LayerTerms], i: int, k: int, name: str, done: b
     return [
         *lines,
         slope,
-        f"δ = σ′(z) · Σ w · δ(next layer) = {factor(t.slope[k])} · ({_sum(pairs)})",
+        f"δ = σ′(z) · Σ w · δ(next layer) = {factor(t.slope[k])} · ({sum_text(pairs, _TERMS_SHOWN)})",
         f"  = {factor(t.slope[k])} · {factor(t.a_grad[k])} = {format_number(t.delta[k])}",
     ]
 

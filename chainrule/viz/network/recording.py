@@ -29,6 +29,7 @@ __all__ = [
     "grid_predictor",
     "record_run",
     "record_training",
+    "sum_text",
 ]
 
 GRID = 24  # the decision boundary's grid: GRID x GRID cells
@@ -172,10 +173,12 @@ def _values(terms: list[LayerTerms]) -> dict[str, dict[str, str]]:
     return out
 
 
-def _sum_text(pairs: list[tuple[float, float]]) -> str:
-    shown = [f"{factor(p)} · {factor(q)}" for p, q in pairs[:_TERMS_SHOWN]]
-    if len(pairs) > _TERMS_SHOWN:
-        shown.append(f"… ({len(pairs) - _TERMS_SHOWN} more)")
+def sum_text(pairs: list[tuple[float, float]], terms_shown: int = _TERMS_SHOWN) -> str:
+    """A sum of products as an equation writes it with its numbers: `p · q + ...`, the first
+    `terms_shown` terms written out and the rest counted ("… (5 more)")."""
+    shown = [f"{factor(p)} · {factor(q)}" for p, q in pairs[:terms_shown]]
+    if len(pairs) > terms_shown:
+        shown.append(f"… ({len(pairs) - terms_shown} more)")
     return " + ".join(shown)
 
 
@@ -183,7 +186,7 @@ def _forward_lines(t: LayerTerms) -> list[str]:
     """Neuron 0 of the layer, forward: z = w · a(prev) + b, then a = σ(z)."""
     k = 0
     pairs = list(zip(t.weights[k], t.a_prev))
-    z = f"z = {_sum_text(pairs)} + {factor(t.biases[k])} = {format_number(t.z[k])}"
+    z = f"z = {sum_text(pairs)} + {factor(t.biases[k])} = {format_number(t.z[k])}"
     return [f"{t.name}.neurons.{k}: {z}", f"a = {t.activation}({format_number(t.z[k])}) = {format_number(t.a[k])}"]
 
 
@@ -202,7 +205,7 @@ def _backward_lines(terms: list[LayerTerms], i: int) -> list[str]:
         after = terms[i + 1]
         pairs = [(row[k], d) for row, d in zip(after.weights, after.delta or [])]
         lines = [
-            f"{head} = {slope} · Σ w · δ(next) = {factor(t.slope[k])} · ({_sum_text(pairs)})",
+            f"{head} = {slope} · Σ w · δ(next) = {factor(t.slope[k])} · ({sum_text(pairs)})",
             f"  = {factor(t.slope[k])} · {factor(a_grad[k])} = {format_number(delta[k])}",
         ]
     grads = t.weight_grads or [[]]
