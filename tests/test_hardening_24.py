@@ -422,7 +422,7 @@ def test_ci_lists_each_claimed_python_and_fails_on_a_missing_one(tmp_path):
 def test_make_bench_takes_an_interpreter_and_installs_torch_for_3_11_only():
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"
     run = subprocess.run(
-        ["make", "-n", "bench", f"PYTHON={sys.executable}"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "-n", "-B", "bench", f"PYTHON={sys.executable}"], cwd=ROOT, capture_output=True, text=True, check=True
     )
     install = next(line for line in run.stdout.splitlines() if "pip install" in line)
     assert install.startswith(f".bench-venv-{version}/bin/python -m pip install")
