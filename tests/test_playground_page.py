@@ -15,10 +15,11 @@ import re
 import pytest
 
 from chainrule.engine import topological_order
-from chainrule.notation import format_number, node_names
+from chainrule.notation import node_names
 from chainrule.viz import NeuronPlayground, PlaygroundPage, save_playground
 from chainrule.viz.playground import PLAYGROUND_ACTIVATIONS
 from tests.browser import chromium, distinct_colours, near
+from tests.playground_view import expected_view
 
 
 def data_of(page: str) -> dict:
@@ -108,31 +109,6 @@ for (const [name, value] of Object.entries(arguments[0])) {
   s.dispatchEvent(new Event('input', {bubbles: true}));
 }
 """
-
-
-def expected_view(pg: NeuronPlayground) -> dict:
-    """What the page should show for `pg`, from the engine: every text the reader compares."""
-    n = format_number
-    root = pg.graph()
-    nodes = topological_order(root)
-    return {
-        "shown": {
-            "w": n(pg.w),
-            "b": n(pg.b),
-            "x": n(pg.x),
-            "target": n(pg.target),
-            "lr": n(pg.lr),
-            "z": n(pg.z),
-            "a": n(pg.a),
-            "L": n(pg.loss),
-        },
-        "factors": [n(pg.dloss_da), n(pg.da_dz), n(pg.dz_dw), n(pg.grad_w)],
-        "chains": [str(pg.explain("w")), str(pg.explain("b"))],
-        "warning": pg.warning,
-        "activation": pg.activation,
-        "boxes": {str(i): [n(v.data), n(v.grad)] for i, v in enumerate(nodes)},
-        "edges": {f"{i}_{k}": n(d) for i, v in enumerate(nodes) for k, d in enumerate(v.local_grads)},
-    }
 
 
 def view(browser) -> dict:

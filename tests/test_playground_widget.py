@@ -15,11 +15,11 @@ import anywidget
 import pytest
 
 from chainrule.engine import topological_order
-from chainrule.notation import format_number
 from chainrule.viz import NeuronPlayground
 from chainrule.viz.playground import PLAYGROUND_ACTIVATIONS
 from chainrule.viz.playground.widget import PlaygroundWidget
 from tests.browser import chromium
+from tests.playground_view import expected_view
 from tests.reference import needs_torch, torch
 
 
@@ -254,30 +254,6 @@ return {
 """
 
 
-def expected(pg: NeuronPlayground) -> dict:
-    """What a widget at `pg` should show, from the engine, written as format_number writes it."""
-    n = format_number
-    nodes = topological_order(pg.graph())
-    return {
-        "shown": {
-            "w": n(pg.w),
-            "b": n(pg.b),
-            "x": n(pg.x),
-            "target": n(pg.target),
-            "lr": n(pg.lr),
-            "z": n(pg.z),
-            "a": n(pg.a),
-            "L": n(pg.loss),
-        },
-        "factors": [n(pg.dloss_da), n(pg.da_dz), n(pg.dz_dw), n(pg.grad_w)],
-        "chains": [str(pg.explain("w")), str(pg.explain("b"))],
-        "warning": pg.warning,
-        "activation": pg.activation,
-        "boxes": {str(i): [n(v.data), n(v.grad)] for i, v in enumerate(nodes)},
-        "edges": {f"{i}_{k}": n(d) for i, v in enumerate(nodes) for k, d in enumerate(v.local_grads)},
-    }
-
-
 def model_values(widget: PlaygroundWidget) -> dict:
     """The synced traits as the front end's model holds them."""
     names = ("w", "b", "x", "target", "lr", "activation", "steps", "state", "drawings")
@@ -320,8 +296,8 @@ def test_the_front_end_shows_the_state_and_sends_the_controls_changes(tmp_path):
             model_values(two),
         )
         # Two widgets on one page, each with its own numbers, drawn from the state it was fed.
-        assert shown("one") == expected(first)
-        assert shown("two") == expected(second)
+        assert shown("one") == expected_view(first)
+        assert shown("two") == expected_view(second)
         assert browser.execute_script(READ, "one")["sliders"]["w"] == ["0.5", "-4", "4"]
 
         # Moving a slider sends the trait it names; the kernel's new state comes back and is shown.
@@ -332,7 +308,7 @@ def test_the_front_end_shows_the_state_and_sends_the_controls_changes(tmp_path):
         assert messages == [{"w": 0.51}]
         deliver(one, messages)
         feed("one", one)
-        assert first.w == 0.51 and shown("one") == expected(first)
+        assert first.w == 0.51 and shown("one") == expected_view(first)
 
         browser.execute_script(
             "const s = arguments[0]; s.value = '-2.5'; s.dispatchEvent(new Event('input', {bubbles: true}));",
@@ -343,7 +319,7 @@ def test_the_front_end_shows_the_state_and_sends_the_controls_changes(tmp_path):
         assert messages == [{"x": -2.5}, {"activation": "relu"}]
         deliver(one, messages)
         feed("one", one)
-        assert (first.x, first.activation) == (-2.5, "relu") and shown("one") == expected(first)
+        assert (first.x, first.activation) == (-2.5, "relu") and shown("one") == expected_view(first)
         assert shown("one")["warning"].startswith("Dead ReLU")  # z = 0.51·(-2.5) < 0
 
         # The buttons add to `steps`: 1 for "descent step", 10 for "10 steps".
@@ -362,7 +338,7 @@ def test_the_front_end_shows_the_state_and_sends_the_controls_changes(tmp_path):
         deliver(one, [{"steps": 1}, *messages])
         feed("one", one)
         assert (first.w, first.b) == (check.w, check.b) and first.history[-12:] == losses
-        assert shown("one") == expected(first) and shown("two") == expected(second)
+        assert shown("one") == expected_view(first) and shown("two") == expected_view(second)
         text = browser.execute_script(READ, "one")["history"]
         assert text.startswith("11 descent steps, 1 move ")  # the drag of x and the menu: one move
 
