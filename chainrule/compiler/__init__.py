@@ -28,7 +28,8 @@ any Value; `loss.backward()`; then `compiled.backward()` carries the outputs' gr
 back through the compiled graph into the parameters' `.grad` (leaves accumulate, as
 always). For one output on which nothing was built, `compiled.backward()` is
 `output.backward()`. `compiled.batch(samples)` runs a model on many samples in one
-compiled loop, as `[model(x) for x in samples]` would, and `backward()` then covers them all.
+compiled loop, as `[model(x) for x in samples]` would, and `backward()` then covers them all;
+`compiled.numbers(samples)` gives the same outputs as floats, for what is only looked at.
 
 What the compiled code assumes, and how each assumption is checked (the head of `.source`
 lists them):
@@ -100,6 +101,11 @@ class Compiled:
         `backward()` then takes every sample's outputs."""
         if not samples:
             return []
+        template, rows = self._rows(samples)
+        return self._run(template, rows, [(x,) for x in samples])
+
+    def _rows(self, samples: Sequence[Any]) -> tuple[_Template, list[list[Any]]]:
+        """The trace for the samples' shape, and each sample flattened; ValueError if they differ."""
         numbers = not self.is_module
         key, flat = _flatten((samples[0],), numbers)
         template = self._template(key, (samples[0],), flat)
@@ -118,7 +124,23 @@ class Compiled:
                 self._template(other, (x,), row)  # the eager model raises here, as it would for x alone
                 raise ValueError(f"compile: batch samples differ in shape: {samples[0]!r} and {x!r}")
             rows.append(row)
-        return self._run(template, rows, [(x,) for x in samples])
+        return template, rows
+
+    def numbers(self, samples: Sequence[Any]) -> list[Any]:
+        """`batch(samples)` as floats: each output's number where `batch` gives its Value (one
+        float, a list or a tuple per sample, as the target returns), the same numbers to the
+        bit. Nothing is kept for `backward()`, which still takes the last call before: for
+        what is only looked at, such as a model's outputs over a grid of the input plane."""
+        if not samples:
+            return []
+        template, rows = self._rows(samples)
+        template, _, tapes = self._tapes(template, rows, [(x,) for x in samples])
+        slots = template.program.outputs
+        pick = operator.itemgetter(*slots)  # from a tape: one output's number, or a tuple of them
+        if template.returns is Value or issubclass(template.returns, Value):
+            return [pick(tape) for tape in tapes]
+        picked = [pick(tape) for tape in tapes] if len(slots) > 1 else [(pick(tape),) for tape in tapes]
+        return picked if issubclass(template.returns, tuple) else [list(row) for row in picked]
 
     def _template(self, key: Hashable, args: tuple[Any, ...], flat: list[Any]) -> _Template:
         template = self._programs.get(key)
@@ -138,6 +160,18 @@ class Compiled:
         return template
 
     def _run(self, template: _Template, rows: list[list[Any]], calls: list[tuple[Any, ...]]) -> list[Any]:
+        template, values, tapes = self._tapes(template, rows, calls)
+        outputs = []
+        for tape in tapes:
+            outputs.append([Value(tape[i]) for i in template.program.outputs])
+        self._last = _Run(template, values, tapes, outputs, rows)
+        return [template.shape(leaves) for leaves in outputs]
+
+    def _tapes(
+        self, template: _Template, rows: list[list[Any]], calls: list[tuple[Any, ...]]
+    ) -> tuple[_Template, tuple[float, ...], list[Any]]:
+        """The compiled forward pass on `rows`: every node's number for each sample (a tape),
+        with the template and parameter numbers it ran on (a missing slope traces again)."""
         values = tuple(p.data for p in template.params)
         samples = (
             [[x.data if isinstance(x, Value) else x for x in row] for row in rows] if template.takes_values else rows
@@ -154,11 +188,7 @@ class Compiled:
                 for row, call in zip(rows, calls):  # the eager model on each sample raises the eager error
                     self.target(*_rebuild(call, row, _argument_names(self.target, len(call)), [], numbers))
                 raise
-        outputs = []
-        for tape in tapes:
-            outputs.append([Value(tape[i]) for i in template.program.outputs])
-        self._last = _Run(template, values, tapes, outputs, rows)
-        return [template.shape(leaves) for leaves in outputs]
+        return template, values, tapes
 
     def _learn_slope(self, template: _Template, rows: list[list[Any]], calls: list[tuple[Any, ...]]) -> _Template:
         """Trace again at the first sample that met a leaky_relu slope the trace did not know."""
