@@ -451,3 +451,43 @@ def test_fit_compiled_with_value_features_is_bitwise_eager(loss):
         runs.append((history.loss, weights(model), [x.grad for row in X for x in row]))
     assert runs[0] == runs[1]
     assert any(g != 0.0 for g in runs[0][2])  # the features did get gradients
+
+
+def test_numbers_are_the_eager_outputs_as_floats_and_leave_backward_alone():
+    model = MLP(2, [4, 3, 2], activation="tanh", seed=3)
+    compiled = chainrule.compile(model)
+    grid = [[-1.5 + 0.25 * c, 1.0 - 0.5 * r] for r in range(5) for c in range(13)]
+    got = compiled.numbers(grid)
+    assert got == [[v.data for v in model(p)] for p in grid]  # eager, point by point
+    assert all(type(x) is float for row in got for x in row) and compiled.numbers([]) == []
+    # backward() still takes the last call, made before: its gradients as eager's.
+    out = compiled([0.3, -0.2])
+    compiled.numbers(grid)
+    compiled.backward(1.0, 0.0)
+    twin = MLP(2, [4, 3, 2], activation="tanh", seed=3)
+    twin([0.3, -0.2])[0].backward()
+    assert out[0].data == twin([0.3, -0.2])[0].data
+    assert [p.grad for p in model.parameters()] == [p.grad for p in twin.parameters()]
+
+
+def test_numbers_keep_the_targets_shape():
+    w = Value(1.5, "w")
+    one = chainrule.compile(lambda x: (w * x).tanh())
+    assert one.numbers([0.5, -2.0]) == [math.tanh(0.75), math.tanh(-3.0)]
+    pair = chainrule.compile(lambda xs: (xs[0] * w, xs[1] - w))
+    assert pair.numbers([[1.0, 2.0], [3.0, 4.0]]) == [(1.5, 0.5), (4.5, 2.5)]
+    alone = chainrule.compile(lambda xs: [xs[0] + xs[1]])
+    assert alone.numbers([[1.0, 2.0]]) == [[3.0]]
+    micro_model = micro.MLP(2, [3, 1])
+    assert chainrule.compile(micro_model).numbers([[0.5, 0.25]]) == [micro_model([0.5, 0.25]).data]
+
+
+def test_numbers_raise_as_eager_and_learn_a_new_slope():
+    w = Value(-2.0, "w")
+    fn = chainrule.compile(lambda x: (w * x).log())
+    assert fn.numbers([-1.0]) == [math.log(2.0)]
+    with pytest.raises(ValueError) as err:
+        fn.numbers([-1.0, 1.0])
+    assert "log" in str(err.value) and w.data == -2.0 and w.grad == 0.0
+    leaky = chainrule.compile(lambda x: (w * x).leaky_relu(0.1))
+    assert leaky.numbers([-1.0, 1.0, 3.0]) == [2.0, (w * 1.0).leaky_relu(0.1).data, (w * 3.0).leaky_relu(0.1).data]
