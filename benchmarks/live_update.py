@@ -2,8 +2,9 @@
 
 An update is what Play does each step: a training step (forward, loss, zero_grad, backward,
 optimizer.step, as `fit`), then the new state ready to send: `layer_terms` for the selected
-sample, every neuron's activation over a 24 x 24 grid of the input plane (a `no_grad`
-forward), the decision boundary, the texts and equations, and the JSON the front end gets.
+sample, every neuron's activation over a 24 x 24 grid of the input plane (the model's
+forward pass, compiled: `LiveSession.activations`), the decision boundary, the texts and
+equations, and the JSON the front end gets.
 The target, for MLP(2, [8, 8, 1]) on 200 points: at most 50 ms, 20 updates a second.
 
 The widget itself (anywidget, Graphviz's layout made once) is left out: this times the

@@ -21,7 +21,7 @@ import pytest
 
 from chainrule.data import make_moons
 from chainrule.micrograd import nn as micrograd_nn
-from chainrule.nn import MLP, Layer, fit
+from chainrule.nn import MLP, Layer, Neuron, fit
 from chainrule.optim import SGD, Adam
 from tests.reference import mlp_deltas_by_hand, torch_mlp_terms
 
@@ -215,6 +215,9 @@ def test_a_nan_loss_stops_and_says_diverged_and_reset_recovers():
     fit(twin, X, y, loss="mse_loss", optimizer=SGD(twin.parameters(), lr=1e150), epochs=steps, progress=False)
     assert [repr(w) for w in weights(model)] == [repr(w) for w in weights(twin)]
     json.dumps(live.state, allow_nan=False)  # nan and inf are sent as text, valid JSON
+    outputs = eager_outputs([layer for _, layer in live.session.layers], plane_grid(X))
+    assert not all(map(math.isfinite, outputs[0]))  # the heatmaps below show non-finite numbers
+    assert list(live.state["heatmaps"].values()) == [levels(list(column)) for column in zip(*outputs)]
     live.reset()
     assert live.state["diverged"] == "" and all(math.isfinite(w) for w in weights(model))
 
@@ -287,6 +290,74 @@ def test_heatmaps_are_the_no_grad_forward_over_the_grid():
         out = model([x0 + (c + 0.5) * (x1 - x0) / 24, y1 - (r + 0.5) * (y1 - y0) / 24])[0].data
         assert (boundary[cell] >= "e") == (out > 0)
         assert (heat["n2_0"][cell] > "k") == (out > 0) or abs(out) < 1e-3
+
+
+def eager_outputs(layers: list[Any], points: list[list[float]]) -> list[list[float]]:
+    """Every neuron's output at each point, Layer by Layer, by the eager forward pass."""
+    rows = []
+    for p in points:
+        h: Any = p
+        row: list[float] = []
+        for layer in layers:
+            out = layer(h)
+            h = out if isinstance(out, list) else [out]
+            row += [v.data for v in h]
+        rows.append(row)
+    return rows
+
+
+class Clipped(Neuron):
+    """A neuron whose graph depends on its number: compile refuses it, eager runs it."""
+
+    def forward(self, x: Any, input_data: Any = None) -> Any:
+        out = super().forward(x)
+        return out * 0.5 if out.data > 0.5 else out
+
+
+def test_the_grid_runs_compiled_to_the_bit_and_eagerly_where_compile_refuses():
+    X, y = moons()
+    model = MLP(2, [4, 3, 1], activation="relu", seed=4)
+    micro = micrograd_nn.MLP(2, [4, 1])
+    clipped = MLP(2, [3, 1], activation="tanh", seed=2)
+    clipped.layers[0].neurons[1] = Clipped(2, "tanh", random.Random(5))
+    for net in (model, micro, clipped):
+        live = LiveNetwork(net, X, y, loss="hinge_loss", optimizer=SGD(net.parameters(), lr=0.1))
+        live.step(3)
+        session = live.session
+        grid = [[-2.0 + 0.2 * c, 1.5 - 0.25 * r] for r in range(12) for c in range(21)]
+        assert session.activations(grid) == eager_outputs([layer for _, layer in session.layers], grid)
+        assert (session._compiled is None) == (net is clipped)  # compile refused only the clipped one
+    # A setting changed on the model (its parameters the same) is traced again, as compile does.
+    session = LiveNetwork(model, X, y, loss="hinge_loss", optimizer=SGD(model.parameters(), lr=0.1)).session
+    before = session.activations(grid)
+    model.layers[0].neurons[0].activation = "sigmoid"
+    after = session.activations(grid)
+    assert after == eager_outputs([layer for _, layer in session.layers], grid) and after != before
+
+
+def plane_grid(samples: list[list[float]]) -> list[list[float]]:
+    """The 24 x 24 cell centres over the data with a 10% margin, row by row from the top."""
+    xs, ys = [p[0] for p in samples], [p[1] for p in samples]
+    x0, x1 = min(xs) - 0.1 * (max(xs) - min(xs)), max(xs) + 0.1 * (max(xs) - min(xs))
+    y0, y1 = min(ys) - 0.1 * (max(ys) - min(ys)), max(ys) + 0.1 * (max(ys) - min(ys))
+    return [[x0 + (c + 0.5) * (x1 - x0) / 24, y1 - (r + 0.5) * (y1 - y0) / 24] for r in range(24) for c in range(24)]
+
+
+def levels(values: list[float]) -> str:
+    """A heatmap's letters: 21 from 'a' (a = -scale) through 'k' (a = 0) to 'u' (a = scale), the
+    scale the largest finite |a|; -inf is 'a', inf and nan 'u'."""
+    scale = max((abs(v) for v in values if math.isfinite(v)), default=0.0) or 1.0
+    return "".join(chr(ord("k") + round(10 * v / scale)) if math.isfinite(v) else "a" if v < 0 else "u" for v in values)
+
+
+def test_each_heatmap_is_its_neurons_eager_output_in_levels():
+    X, y = moons()
+    (model, opt), _ = twins("sgd")
+    live = LiveNetwork(model, X, y, loss="bce_with_logits", optimizer=opt)
+    live.step(5)
+    outputs = eager_outputs([layer for _, layer in live.session.layers], plane_grid(X))
+    for column, key in ((0, "n0_0"), (5, "n1_1"), (7, "n2_0")):
+        assert live.state["heatmaps"][key] == levels([row[column] for row in outputs])
 
 
 def test_save_writes_the_steps_so_far_as_the_network_page(tmp_path):

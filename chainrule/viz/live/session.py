@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ...engine import Value
+from ...compiler import Compiled, compile
+from ...engine import Value, no_grad
 from ...engine.checks import finite_real, instance_of, is_sequence
 from ...nn import MLP, History, Layer, LayerTerms, Module, collector_paused, grad_norms, layer_terms, resolve_loss
 from ...optim import Optimizer
@@ -69,6 +70,10 @@ class LiveSession:
         self.mode = "batch"
         self.selected = 0
         self.custom_step: TrainingStep | None = None
+        # The forward pass of activations(), compiled on its first call; None once compile
+        # has refused the model (code reading a node's number, an op it does not know).
+        self._outputs = _LayerOutputs(model, self.layers)
+        self._compiled: Compiled | None = compile(self._outputs)
         self._clear()
 
     def _clear(self) -> None:
@@ -169,6 +174,21 @@ class LiveSession:
             before.append(replace(t, weights=[w for w, _ in rows], biases=[b for _, b in rows]))
         return before
 
+    def activations(self, points: list[list[float]]) -> list[list[float]]:
+        """Every neuron's output at each of `points` (inputs to the model), Layer by Layer,
+        input side first, as floats: the model's forward pass on the weights as they are now,
+        with no graph kept. It runs as `chainrule.compile`'s code, the same numbers to the bit
+        as the eager forward pass, which it falls back to for a model compile refuses."""
+        if self._compiled is not None:
+            try:
+                with collector_paused():
+                    numbers: list[list[float]] = self._compiled.numbers(points)
+                return numbers
+            except TypeError:  # compile refused the model: eager from now on (it raises what is wrong)
+                self._compiled = None
+        with no_grad(), collector_paused():
+            return [[v.data for v in self._outputs([Value(x) for x in p])] for p in points]
+
     def initial_copies(self) -> tuple[Module, Optimizer]:
         """Fresh deep copies of the model and optimizer as they were when the session was made."""
         model, optimizer = copy.deepcopy(self._initial)
@@ -225,6 +245,30 @@ class LiveSession:
         """The batch changed: the graph no longer shows the next step's numbers."""
         if self.phase in ("forward", "backward"):
             self.phase, self.loss, self.outputs, self.batch = "start", None, None, []
+
+
+class _LayerOutputs:
+    """The model read as a function of one input giving every Layer's outputs, one list, input
+    side first: what `activations` compiles. Its `parameters()` and modules are the model's, so
+    the compiled code is traced again when they change, as for the model itself."""
+
+    def __init__(self, model: Module, layers: list[tuple[str, Layer]]) -> None:
+        self.model, self.layers = model, [layer for _, layer in layers]
+
+    def parameters(self) -> list[Value]:
+        return self.model.parameters()
+
+    def named_modules(self) -> list[tuple[str, Module]]:
+        return list(self.model.named_modules())
+
+    def __call__(self, x: list[Value]) -> list[Value]:
+        out: list[Value] = []
+        h = x
+        for layer in self.layers:
+            result = layer(h)
+            h = [result] if isinstance(result, Value) else result  # micrograd's Layer: one output alone
+            out.extend(h)
+        return out
 
 
 def _feature(x: object, i: int, j: int, where: str) -> float:

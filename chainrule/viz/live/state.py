@@ -2,7 +2,7 @@
 
 Every number is read from the engine: z, a, σ′(z), δ and dLoss/dw by `nn.layer_terms` from
 the step's graph, the weights from the parameters, each neuron's activation over the input
-plane (`Plane`) by a forward pass of the model under `no_grad`, layer by layer. Numbers are
+plane (`Plane`) by the model's forward pass (`LiveSession.activations`, compiled). Numbers are
 sent at full precision (a JSON float reads back as the same double) and as text written by
 `notation.format_number`; the widget's script only places them.
 """
@@ -13,8 +13,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ...engine import Value, no_grad
-from ...nn import LayerTerms, Neuron, collector_paused
+from ...nn import LayerTerms
 from ...notation import factor, format_number
 from ..network.recording import GRID, sum_text
 from ..network.view import edge_width, weight_color
@@ -49,8 +48,6 @@ class Plane:
             for r in range(GRID)
             for c in range(GRID)
         ]
-        # As input leaves, made once: the grid's forward pass runs every update.
-        self.leaves = [[Value(x, "x0"), Value(y, "x1")] for x, y in self.points]
 
     def pixel(self, p: Sequence[float]) -> list[float]:
         """A point of the plane in the panel's pixels (y down)."""
@@ -221,35 +218,21 @@ def _plane(session: LiveSession, plane: Plane | None) -> dict[str, Any]:
 def _grid(session: LiveSession, plane: Plane) -> tuple[dict[str, str], str]:
     """Every neuron's activation over the plane (one letter per cell) and the decision
     boundary (a letter per cell: 'a'-'d' class 0, faint to strong, 'e'-'h' class 1, ...)."""
-    acts: list[list[list[float]]] = [[] for _ in session.layers]  # layer -> cell -> neuron's a
-    # Each chainrule Neuron's own forward, given its inputs' data as a Layer gives it; under
-    # no_grad the scopes a Layer keeps for drawings are not needed, and skipping them is a
-    # fifth of this loop, which runs every update.
-    plain = [all(type(n).forward is Neuron.forward for n in layer.neurons) for _, layer in session.layers]
-    with no_grad(), collector_paused():
-        for p in plane.leaves:
-            h = p
-            for i, (_, layer) in enumerate(session.layers):
-                if plain[i]:
-                    data = [v.data for v in h]
-                    h = [n.forward(h, data) for n in layer.neurons]
-                    acts[i].append([v.data for v in h])
-                else:
-                    out = layer(h)
-                    h = [out] if isinstance(out, Value) else out
-                    acts[i].append([v.data for v in h])
+    outputs = session.activations(plane.points)  # cell -> every neuron's a, layer by layer
+    columns = iter(zip(*outputs))  # each neuron's a over the cells, layer by layer
     heatmaps = {}
     for i, (_, layer) in enumerate(session.layers):
         for k in range(layer.nout):
-            column = [cell[k] for cell in acts[i]]
-            finite = [abs(v) for v in column if math.isfinite(v)]
-            scale = (max(finite) if finite else 0.0) or 1.0
-            if len(finite) == len(column):  # the usual case, in one pass: this runs every update
+            column = next(columns)
+            if all(map(math.isfinite, column)):  # the usual case, in C's loops: this runs every update
+                scale = max(map(abs, column)) or 1.0
                 heatmaps[f"n{i}_{k}"] = "".join([chr(_MIDDLE + round(LEVELS * v / scale)) for v in column])
             else:
+                scale = max((abs(v) for v in column if math.isfinite(v)), default=0.0) or 1.0
                 heatmaps[f"n{i}_{k}"] = "".join(_level(v, scale) for v in column)
+    last = len(outputs[0]) - session.layers[-1][1].nout
     threshold = 0.5 if session.loss_name == "mse_loss" else 0.0
-    return heatmaps, "".join(_boundary_cell(cell, threshold) for cell in acts[-1])
+    return heatmaps, "".join(_boundary_cell(cell[last:], threshold) for cell in outputs)
 
 
 def _level(v: float, scale: float) -> str:
