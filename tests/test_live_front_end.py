@@ -141,6 +141,20 @@ def test_clicking_a_neuron_or_a_weight_writes_its_equation_in_numbers(browser):
     assert f"dLoss/dw = Σ over the 30 samples of δ · a(prev) = {t[1].weight_grads[2][0]:.4g}" in equation
 
 
+def test_the_loss_and_accuracy_curves_are_drawn_from_the_states_points(browser):
+    widget = live_widget()
+    show(browser, widget)
+    assert browser.find_element("id", "accuracy-key").text == ""
+    widget.step(6)
+    feed(browser, widget)
+    curve = widget.state["curve"]
+    for line, points in (("curve-line", curve["points"]), ("accuracy-line", curve["accuracy"])):
+        drawn = browser.find_element("id", line).get_attribute("points").split()
+        assert [[float(v) for v in p.split(",")] for p in drawn] == points and len(points) == 6
+    assert browser.find_element("id", "accuracy-key").text == "and accuracy (dashed, 0 to 1)"
+    assert browser.find_element("id", "loss-last").text == f"after the last step: {widget.history.loss[-1]:.4g}"
+
+
 def test_while_playing_the_step_buttons_wait_and_play_reads_pause(browser):
     widget = live_widget()
     show(browser, widget)

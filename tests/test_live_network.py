@@ -436,3 +436,31 @@ def test_play_leaves_a_real_kernel_responsive():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_the_curves_are_the_historys_loss_and_accuracy_in_chart_points():
+    X, y = moons()
+    (model, opt), _ = twins("sgd")
+    live = LiveNetwork(model, X, y, loss="bce_with_logits", optimizer=opt)
+    assert live.state["curve"]["points"] == [] and live.state["curve"]["accuracy"] == []
+    live.step(4)
+    curve, history = live.state["curve"], live.history
+    top = max(history.loss)
+    # x from 20 (step 0) to 290 (the last step); y from 150 (0) up to 20 (the top: the largest loss, or 1)
+    assert curve["points"] == [
+        [round(20 + 90 * s, 1), round(150 - 130 * v / top, 1)] for s, v in enumerate(history.loss)
+    ]
+    assert curve["accuracy"] == [
+        [round(20 + 90 * s, 1), round(150 - 130 * a, 1)] for s, a in enumerate(history.accuracy)
+    ]
+    assert curve["points"][0][1] == 20.0 and len({a for a in history.accuracy}) > 1  # a curve that moves
+    live.step(400)  # 404 steps: 300 evenly spaced, and the last
+    curve = live.state["curve"]
+    assert len(curve["points"]) == len(curve["accuracy"]) == 301
+    assert curve["accuracy"][-1] == [290.0, round(150 - 130 * live.history.accuracy[-1], 1)]
+    regression = MLP(2, [3, 1], seed=0)
+    mse = LiveNetwork(
+        regression, X, [0.5 * v for v in y], loss="mse_loss", optimizer=SGD(regression.parameters(), lr=0.1)
+    )
+    mse.step(2)
+    assert mse.history.accuracy is None and mse.state["curve"]["accuracy"] == []  # no classes, no accuracy

@@ -77,7 +77,7 @@ def live_state(session: LiveSession, plane: Plane | None, extra: dict[str, Any])
         "inputs": _inputs(session, terms),
         "neurons": _neurons(session, terms, backward_done),
         "edges": _edges(session, terms, backward_done),
-        "curve": _curve(session.history.loss),
+        "curve": _curve(session.history.loss, session.history.accuracy or []),
         "accuracy": format_number(session.history.accuracy[-1]) if session.history.accuracy else "",
         "classes": _classes(session.labels),
         "diverged": f"diverged at step {session.steps}: the loss is {session.history.loss[-1]}"
@@ -182,16 +182,28 @@ def _weight_lines(grad: float, d: float, a: float, count: int) -> list[str]:
     ]
 
 
-def _curve(losses: list[float]) -> dict[str, Any]:
-    """The loss after each step as points of a 300 x 170 chart (finite losses only)."""
-    shown = [(s, v) for s, v in enumerate(losses) if math.isfinite(v)]
-    if len(shown) > _CURVE_POINTS:
-        stride = len(shown) / _CURVE_POINTS
-        shown = [shown[int(q * stride)] for q in range(_CURVE_POINTS)] + [shown[-1]]
-    top = max((v for _, v in shown), default=1.0) or 1.0
+def _curve(losses: list[float], accuracy: list[float]) -> dict[str, Any]:
+    """The loss after each step (finite losses only, from 0 to the largest) and the accuracy
+    (from 0 to 1), as points of a 300 x 170 chart: x the step, y the value."""
     last = max(len(losses) - 1, 1)
-    points = [[round(20 + 270 * s / last, 1), round(150 - 130 * max(v, 0.0) / top, 1)] for s, v in shown]
-    return {"points": points, "top": format_number(top), "last": format_number(losses[-1]) if losses else ""}
+    shown = _thin([(s, v) for s, v in enumerate(losses) if math.isfinite(v)])
+    top = max((v for _, v in shown), default=1.0) or 1.0
+    return {
+        "points": [[round(20 + 270 * s / last, 1), round(150 - 130 * max(v, 0.0) / top, 1)] for s, v in shown],
+        "top": format_number(top),
+        "last": format_number(losses[-1]) if losses else "",
+        "accuracy": [
+            [round(20 + 270 * s / last, 1), round(150 - 130 * v, 1)] for s, v in _thin(list(enumerate(accuracy)))
+        ],
+    }
+
+
+def _thin(steps: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """At most _CURVE_POINTS of the steps, evenly spaced, and the last."""
+    if len(steps) <= _CURVE_POINTS:
+        return steps
+    stride = len(steps) / _CURVE_POINTS
+    return [steps[int(q * stride)] for q in range(_CURVE_POINTS)] + [steps[-1]]
 
 
 def _classes(labels: list[Any]) -> list[str]:

@@ -38,10 +38,12 @@ const LAYOUT = `
           aria-label="the data points over the decision boundary"></svg></div>
       <p class="cl-hint">Click a point to select it; shift-click to add a point of the chosen class.</p>
     </section>
-    <section><h4>Loss <span id="loss-last"></span></h4>
-      <svg id="curve" width="300" height="170" viewBox="0 0 300 170" role="img" aria-label="loss curve">
+    <section><h4>Loss <span id="loss-last"></span> <span id="accuracy-key" class="cl-accuracy-key"></span></h4>
+      <svg id="curve" width="300" height="170" viewBox="0 0 300 170" role="img" aria-label="loss and accuracy curves">
         <line x1="20" y1="150" x2="290" y2="150" stroke="#9ca3af"/><line x1="20" y1="10" x2="20" y2="150" stroke="#9ca3af"/>
         <text x="24" y="18" id="curve-top" font-size="10" fill="#6b7280"></text>
+        <text x="288" y="18" id="accuracy-top" font-size="10" fill="#2563eb" text-anchor="end"></text>
+        <polyline id="accuracy-line" fill="none" stroke="#2563eb" stroke-width="1.5" stroke-dasharray="4 3" points=""/>
         <polyline id="curve-line" fill="none" stroke="#111827" stroke-width="2" points=""/></svg>
     </section>
   </aside>
@@ -188,6 +190,9 @@ function render({ model, el }) {
     $("curve-top").textContent = curve.top;
     $("curve-line").setAttribute("points", curve.points.map((p) => p.join(",")).join(" "));
     $("loss-last").textContent = curve.last ? "after the last step: " + curve.last : "";
+    $("accuracy-line").setAttribute("points", curve.accuracy.map((p) => p.join(",")).join(" "));
+    $("accuracy-top").textContent = curve.accuracy.length ? "accuracy 1" : "";
+    $("accuracy-key").textContent = curve.accuracy.length ? "and accuracy (dashed, 0 to 1)" : "";
   }
 
   function paint(canvas, letters, colour) {
