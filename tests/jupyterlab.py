@@ -163,11 +163,11 @@ def jupyterlab(root: Path) -> Iterator[Lab]:
         wait_for(answers, START_TIMEOUT, f"JupyterLab to answer at {url} (log: {root / 'jupyterlab.log'})")
         yield Lab(url, token, root)
     finally:
-        _stop(server)
+        stop(server)
         log.close()
 
 
-def _stop(server: subprocess.Popen[bytes]) -> None:
+def stop(server: subprocess.Popen[bytes]) -> None:
     """Terminate the server and its kernels (its own process group); kill them if they linger."""
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
