@@ -274,7 +274,7 @@ def test_inputs_not_in_a_plane_show_the_rest_and_say_why_no_heatmaps():
     assert all(q["delta"] is not None for q in state["neurons"])
 
 
-def test_heatmaps_are_the_no_grad_forward_over_the_grid():
+def test_the_boundary_and_output_heatmap_follow_the_outputs_sign_over_the_grid():
     X, y = moons()
     (model, opt), _ = twins("sgd")
     live = LiveNetwork(model, X, y, loss="bce_with_logits", optimizer=opt)
