@@ -6,7 +6,7 @@ a notebook opened and run in headless Chromium. The tests skip without the `lab`
         lab.open(driver, lab.notebook("live.ipynb", ["from chainrule.viz import LiveNetwork", ...]))
         lab.run_all(driver)
 
-The server is always shut down (terminated, then killed) when the block ends.
+The server is always shut down (terminated, then killed) when the block ends (`tests/servers.py`).
 """
 
 from __future__ import annotations
@@ -14,47 +14,20 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT = 90.0  # seconds for the server to answer, on a busy machine
+from tests.servers import checkout_env, free_port, serving, wait_for
+
 # No news, no update checks: the server and the page stay offline.
 SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False}
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def wait_for(condition: Callable[[], Any], timeout: float, what: str, every: float = 0.25) -> Any:
-    """Poll `condition` until it returns something true; fail naming `what` after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            result = condition()
-        except Exception:  # not ready yet: a server starting, a page loading (pytest.fail is no Exception)
-            result = None
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(every)
 
 
 class Lab:
@@ -132,9 +105,7 @@ def jupyterlab(root: Path) -> Iterator[Lab]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values), encoding="utf-8")
     port, token = free_port(), secrets.token_hex(16)
-    env = dict(os.environ)
-    # The kernel imports this checkout's chainrule, as the test process does.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    env = checkout_env()
     env.update(
         JUPYTERLAB_SETTINGS_DIR=str(settings),
         JUPYTERLAB_WORKSPACES_DIR=str(root / ".lab-workspaces"),
@@ -148,33 +119,6 @@ def jupyterlab(root: Path) -> Iterator[Lab]:
         "--LabApp.extension_manager=readonly",  # no queries to PyPI
         *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),  # CI containers run as root
     ]  # fmt: skip
-    log = (root / "jupyterlab.log").open("wb")
-    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    try:
-        status = f"{url}/api/status?token={token}"
-
-        def answers() -> bool:
-            if server.poll() is not None:
-                text = (root / "jupyterlab.log").read_text(encoding="utf-8", errors="replace")
-                pytest.fail(f"JupyterLab exited with status {server.returncode}:\n{text[-2000:]}")
-            return bool(urllib.request.urlopen(status, timeout=5).status == 200)
-
-        wait_for(answers, START_TIMEOUT, f"JupyterLab to answer at {url} (log: {root / 'jupyterlab.log'})")
+    with serving("JupyterLab", command, root, env, f"{url}/api/status?token={token}"):
         yield Lab(url, token, root)
-    finally:
-        stop(server)
-        log.close()
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    """Terminate the server and its kernels (its own process group); kill them if they linger."""
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=15)
-    with suppress(ProcessLookupError):  # kernels the server started, if any survived it
-        os.killpg(server.pid, signal.SIGKILL)

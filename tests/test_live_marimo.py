@@ -2,16 +2,13 @@
 on 127.0.0.1 with a token, its config and state in a temporary directory; headless Chromium
 opens it, clicks Training step, and reads δ of one neuron, compared with the layer equations
 worked in plain floats. marimo draws an anywidget in a shadow root, so the page is searched
-through shadow roots. The server is always shut down. Skips without marimo (the `test` extra
+through shadow roots. The server is always shut down (`tests/servers.py`). Skips without marimo (the `test` extra
 has it where a wheel installs)."""
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,8 +19,8 @@ import pytest
 from chainrule.data import make_moons
 from chainrule.nn import MLP
 from tests.browser import chromium
-from tests.jupyterlab import ROOT, START_TIMEOUT, free_port, stop, wait_for
 from tests.reference import mlp_deltas_by_hand
+from tests.servers import checkout_env, free_port, serving, wait_for
 
 pytest.importorskip("anywidget")
 
@@ -64,34 +61,21 @@ return find(document);
 
 @contextmanager
 def marimo_run(root: Path) -> Iterator[str]:
-    """`marimo run` serving root/live.py, its address with the token; stopped when the block ends."""
+    """`marimo run` serving root/live.py; yields its address with the token."""
     pytest.importorskip("marimo", reason="needs marimo: pip install 'chainrule[test]'")
     (root / "live.py").write_text(NOTEBOOK, encoding="utf-8")
     port, token = free_port(), secrets.token_hex(16)
-    env = dict(os.environ, MARIMO_SKIP_UPDATE_CHECK="1")  # offline: no query to PyPI
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    env = checkout_env()
+    env["MARIMO_SKIP_UPDATE_CHECK"] = "1"  # offline: no query to PyPI
     for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
         env[name] = str(root / ".xdg" / name.lower())
     command = [
         sys.executable, "-m", "marimo", "run", "live.py", "--headless", "--host", "127.0.0.1",
         "--port", str(port), "--token-password", token,
     ]  # fmt: skip
-    log = (root / "marimo.log").open("wb")
-    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/?access_token={token}"
-    try:
-
-        def answers() -> bool:
-            if server.poll() is not None:
-                text = (root / "marimo.log").read_text(encoding="utf-8", errors="replace")
-                pytest.fail(f"marimo exited with status {server.returncode}:\n{text[-2000:]}")
-            return bool(urllib.request.urlopen(url, timeout=5).status == 200)
-
-        wait_for(answers, START_TIMEOUT, f"marimo to answer on port {port} (log: {root / 'marimo.log'})")
+    with serving("marimo", command, root, env, url):
         yield url
-    finally:
-        stop(server)
-        log.close()
 
 
 def test_training_step_in_marimo_shows_the_delta_worked_by_hand(tmp_path):
