@@ -48,15 +48,14 @@ runs the model eagerly, so it raises the eager error; nothing is written then.
 
 from __future__ import annotations
 
-import inspect
 import math
 import operator
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from ..engine import Value, backward_steps
-from ..engine.checks import is_real
 from ..notation import factor, format_number
+from .arguments import argument_names, flatten, rebuild
 from .codegen import Program, RetraceError, generate
 from .trace import DataDependentError, Trace, trace
 
@@ -92,7 +91,7 @@ class Compiled:
 
     def __call__(self, *args: Any) -> Any:
         """The target's result for `args`, as Values (leaves holding the compiled numbers)."""
-        key, flat = _flatten(args, not self.is_module)
+        key, flat = flatten(args, not self.is_module)
         template = self._template(key, args, flat)
         return self._run(template, [flat], [args])[0]
 
@@ -107,7 +106,7 @@ class Compiled:
     def _rows(self, samples: Sequence[Any]) -> tuple[_Template, list[list[Any]]]:
         """The trace for the samples' shape, and each sample flattened; ValueError if they differ."""
         numbers = not self.is_module
-        key, flat = _flatten((samples[0],), numbers)
+        key, flat = flatten((samples[0],), numbers)
         template = self._template(key, (samples[0],), flat)
         rows = [flat]
         for x in samples[1:]:
@@ -119,7 +118,7 @@ class Compiled:
             ):
                 rows.append(x)
                 continue
-            other, row = _flatten((x,), numbers)
+            other, row = flatten((x,), numbers)
             if other != key:
                 self._template(other, (x,), row)  # the eager model raises here, as it would for x alone
                 raise ValueError(f"compile: batch samples differ in shape: {samples[0]!r} and {x!r}")
@@ -149,9 +148,9 @@ class Compiled:
         return self._trace(key, args, flat, {})
 
     def _trace(self, key: Hashable, args: tuple[Any, ...], flat: list[Any], slopes: dict[int, float]) -> _Template:
-        names = _argument_names(self.target, len(args))
+        names = argument_names(self.target, len(args))
         leaves: list[Value] = []
-        rebuilt = _rebuild(args, flat, names, leaves, not self.is_module)
+        rebuilt = rebuild(args, flat, names, leaves, not self.is_module)
         t, result = trace(lambda: self.target(*rebuilt), leaves, self.name)
         takes_values = any(isinstance(x, Value) for x in flat)
         program = generate(t, takes_values, slopes)
@@ -186,7 +185,7 @@ class Compiled:
             except Exception:
                 numbers = not self.is_module
                 for row, call in zip(rows, calls):  # the eager model on each sample raises the eager error
-                    self.target(*_rebuild(call, row, _argument_names(self.target, len(call)), [], numbers))
+                    self.target(*rebuild(call, row, argument_names(self.target, len(call)), [], numbers))
                 raise
         return template, values, tapes
 
@@ -197,7 +196,7 @@ class Compiled:
             try:
                 template.program.forward(values, [[x.data if isinstance(x, Value) else x for x in row]])
             except RetraceError:
-                key, flat = _flatten(call, not self.is_module)
+                key, flat = flatten(call, not self.is_module)
                 return self._trace(key, call, flat, template.program.slopes)
         raise RuntimeError("compile: a leaky_relu slope was missing, then found")  # pragma: no cover
 
@@ -325,84 +324,6 @@ class _Run:
         if len(self.outputs) == 1 and len(self.outputs[0]) == 1 and self.outputs[0][0].grad is self.untouched[0][0]:
             return [(1.0,)]
         return [tuple(leaf.grad for leaf in leaves) for leaves in self.outputs]
-
-
-def _flatten(args: tuple[Any, ...], numbers: bool = False) -> tuple[Hashable, list[Any]]:
-    """The call's shape (the key of its trace) and its numbers and Values, flattened. A number
-    standing alone as an argument is an input with `numbers` (a function of Values), and
-    otherwise a setting of the call, as a Module takes it (a sample is a list)."""
-    key: list[Hashable] = []
-    flat: list[Any] = []
-    seen: dict[int, int] = {}
-    for arg in args:
-        if isinstance(arg, (list, tuple)):
-            key.append(("seq", tuple(_kind(e, flat, seen) for e in arg)))  # a list or a tuple: one graph
-        elif numbers or isinstance(arg, Value):
-            key.append(_kind(arg, flat, seen))
-        else:
-            key.append(_setting(arg))
-    return tuple(key), flat
-
-
-def _kind(x: Any, flat: list[Any], seen: dict[int, int]) -> Hashable:
-    if isinstance(x, Value):
-        first = seen.setdefault(id(x), len(flat))
-        flat.append(x)
-        return ("V", first)
-    if type(x) is float or (is_real(x) and not isinstance(x, bool)):
-        try:
-            flat.append(float(x))
-        except (OverflowError, ValueError, TypeError):
-            return ("o", id(x))  # the eager model says what is wrong with it
-        return "n"
-    return _setting(x)
-
-
-def _setting(x: Any) -> Hashable:
-    """Anything else in a call is a setting of the trace: a call with another traces again."""
-    try:
-        hash(x)
-    except TypeError:
-        raise TypeError(
-            f"compile: arguments must be numbers, Values, lists of them or hashable settings, got {type(x).__name__}"
-        ) from None
-    return ("o", type(x), x)
-
-
-def _argument_names(target: Any, count: int) -> list[str]:
-    try:
-        params = list(inspect.signature(target).parameters.values())
-    except (TypeError, ValueError):
-        params = []
-    names = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return names[:count] if len(names) >= count else ["x"] if count == 1 else [f"x{j}_" for j in range(count)]
-
-
-def _rebuild(args: tuple[Any, ...], flat: list[Any], names: list[str], leaves: list[Value], numbers: bool) -> list[Any]:
-    """The arguments with every number a labelled leaf (as Layer labels its inputs x0, x1, ...)."""
-    made: dict[int, Value] = {}
-    it = iter(flat)
-
-    def leaf(x: Any, label: str, alone: bool = False) -> Any:
-        if isinstance(x, Value):
-            v = next(it)
-            if id(v) not in made:
-                made[id(v)] = v
-                leaves.append(v)
-            return v
-        if (type(x) is float or (is_real(x) and not isinstance(x, bool))) and not (alone and not numbers):
-            v = Value(next(it), label)
-            leaves.append(v)
-            return v
-        return x
-
-    out: list[Any] = []
-    for arg, name in zip(args, names):
-        if isinstance(arg, (list, tuple)):
-            out.append(type(arg)(leaf(e, f"{name}{i}") for i, e in enumerate(arg)))
-        else:
-            out.append(leaf(arg, name, alone=True))
-    return out
 
 
 def _header(owner: Compiled, t: Trace, args: tuple[Any, ...]) -> str:
