@@ -2,8 +2,8 @@
 on 127.0.0.1 with a token, its config and state in a temporary directory; headless Chromium
 opens it, clicks Training step, and reads δ of one neuron, compared with the layer equations
 worked in plain floats. marimo draws an anywidget in a shadow root, so the page is searched
-through shadow roots. The server is always shut down (`tests/servers.py`). Skips without marimo (the `test` extra
-has it where a wheel installs)."""
+through shadow roots. The server is always shut down (`tests/servers.py`). Skips without
+marimo, which the `test` extra installs."""
 
 from __future__ import annotations
 
