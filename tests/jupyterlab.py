@@ -51,14 +51,32 @@ class Lab:
         return name
 
     def open(self, driver: Any, name: str, timeout: float = 90.0) -> None:
-        """Open notebook `name` in the browser and wait until its kernel is idle."""
-        driver.get(f"{self.url}/lab/tree/{name}?token={self.token}")
+        """Open notebook `name` in the browser and wait until its kernel is idle. A page that has
+        not got there in half the time is loaded once more (CI saw one stall for the whole 90 s
+        that a fresh run did not repeat); a second failure names what the page showed last and
+        ends with the server's log."""
         script = (
-            "const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+            "const app = window.jupyterapp, w = app && app.shell.currentWidget;"
             "const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;"
-            "return !!k && k.status === 'idle' && w.context.path.endsWith(arguments[0]);"
+            "if (!w) return app ? 'the app, with no widget open' : 'no app yet';"
+            "if (!w.context || !w.context.path.endsWith(arguments[0])) return 'another widget: ' + w.title.label;"
+            "return k ? 'kernel ' + k.status : 'the notebook, with no kernel yet';"
         )
-        wait_for(lambda: driver.execute_script(script, name), timeout, f"{name} open with an idle kernel")
+        seen = ["nothing"]
+
+        def idle() -> bool:
+            seen[0] = driver.execute_script(script, name)
+            return seen[0] == "kernel idle"
+
+        for attempt in (1, 2):
+            driver.get(f"{self.url}/lab/tree/{name}?token={self.token}")
+            try:
+                wait_for(idle, timeout / 2, f"{name} open with an idle kernel")
+                return
+            except pytest.fail.Exception:
+                if attempt == 2:
+                    log = (self.root / "jupyterlab.log").read_text(encoding="utf-8", errors="replace")
+                    pytest.fail(f"{name} did not open with an idle kernel; the page showed {seen[0]}:\n{log[-3000:]}")
 
     def run_all(self, driver: Any) -> None:
         """Run every cell of the open notebook (the command Run > Run All Cells)."""
