@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import html
 import json
+import random
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from chainrule.data import make_moons
-from chainrule.nn import MLP
+from chainrule.data import make_moons, make_spiral
+from chainrule.nn import MLP, Neuron
 from chainrule.notation import format_number
 from chainrule.optim import SGD, Adam
 from chainrule.viz import NetworkStepper, save_network_stepper
@@ -165,6 +166,53 @@ def test_a_moons_page_is_offline_and_under_3_mb(tmp_path):
     assert len(data["frames"]) == 1 + 10 * 8 and len(data["boundaries"]) == 11
     assert len(set(data["boundaries"])) > 1  # the boundary moves as the model learns
     assert len(data["panel"]["points"]) == 100
+
+
+def boundary_letters(model: Any, samples: list[list[float]], threshold: float) -> str:
+    """The boundary as the page's docstring defines it, from the eager forward pass: 24 x 24
+    cells over the data with a 10% margin, row by row from the top; per cell the class (the
+    output above `threshold`, or the largest output) and its margin (distance to the threshold,
+    or to the runner-up) in four levels cut at 0.25, 0.75 and 1.5: 'a'-'d' class 0, 'e'-'h' 1..."""
+    xs, ys = [p[0] for p in samples], [p[1] for p in samples]
+    x0, x1 = min(xs) - 0.1 * (max(xs) - min(xs)), max(xs) + 0.1 * (max(xs) - min(xs))
+    y0, y1 = min(ys) - 0.1 * (max(ys) - min(ys)), max(ys) + 0.1 * (max(ys) - min(ys))
+    letters = ""
+    for r in range(24):
+        for c in range(24):
+            out = [v.data for v in model([x0 + (c + 0.5) * (x1 - x0) / 24, y1 - (r + 0.5) * (y1 - y0) / 24])]
+            if len(out) == 1:
+                cls, margin = int(out[0] > threshold), abs(out[0] - threshold)
+            else:
+                cls = out.index(max(out))
+                margin = out[cls] - max(v for k, v in enumerate(out) if k != cls)
+            level = sum(margin >= cut for cut in (0.25, 0.75, 1.5))
+            letters += "abcdefghijklmnopqrstuvwx"[4 * cls + level]
+    return letters
+
+
+class Clipped(Neuron):
+    """A neuron whose graph depends on its number: compile refuses it, eager runs it."""
+
+    def forward(self, x: Any, input_data: Any = None) -> Any:
+        out = super().forward(x)
+        return out * 0.5 if out.data > 0.2 else out
+
+
+@pytest.mark.parametrize("case", ["tanh", "clipped", "three classes"])
+def test_each_boundary_is_the_eager_models_to_the_bit(case):
+    X, y = make_moons(40, noise=0.2, seed=5)
+    loss, threshold = "hinge_loss", 0.0
+    model = MLP(2, [6, 1], activation="tanh", seed=7)
+    if case == "clipped":
+        model.layers[0].neurons[2] = Clipped(2, "tanh", random.Random(1))
+    elif case == "three classes":
+        X, y = make_spiral(15, 3, seed=2)
+        model, loss = MLP(2, [8, 3], activation="relu", seed=4), "cross_entropy"
+    before = boundary_letters(model, X, threshold)
+    stepper = NetworkStepper(model, X, y, loss=loss, optimizer=SGD(model.parameters(), lr=0.5), steps=3)
+    boundaries = data_of(stepper.html)["boundaries"]
+    assert boundaries[0] == before and boundaries[-1] == boundary_letters(stepper.model, X, threshold)
+    assert boundaries[-1] != before and len(set(before)) > 1  # it learned, and the plane is not one class
 
 
 def test_in_jupyter_the_page_is_an_isolated_iframe():
