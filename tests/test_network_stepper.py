@@ -20,6 +20,7 @@ from chainrule.nn import MLP, Neuron
 from chainrule.notation import format_number
 from chainrule.optim import SGD, Adam
 from chainrule.viz import NetworkStepper, save_network_stepper
+from chainrule.viz.pages import script_json
 from tests.browser import chromium
 
 
@@ -215,6 +216,41 @@ def test_each_boundary_is_the_eager_models_to_the_bit(case):
     assert boundaries[-1] != before and len(set(before)) > 1  # it learned, and the plane is not one class
 
 
+def diverged() -> NetworkStepper:
+    """Four steps at lr = 1e300: step 1's loss is finite, its update overflows the weights to
+    inf, and the losses after it are inf, then nan (0 · inf)."""
+    model, X, y = small()
+    return NetworkStepper(model, X, y, loss="mse_loss", optimizer=SGD(model.parameters(), lr=1e300), steps=4)
+
+
+def test_a_diverged_run_still_makes_a_page_with_strict_json():
+    stepper = diverged()
+    match = re.search(r'<script type="application/json" id="data">(.*?)</script>', stepper.html, re.DOTALL)
+    assert match
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in the page's data: its JSON.parse would fail")
+
+    data = json.loads(match.group(1), parse_constant=refuse)
+    model, X, y = small()
+    first = sum((model(x)[0].data - t) ** 2 for x, t in zip(X, y)) / len(X)  # the eager model, before any step
+    assert data["losses"][0] == format_number(first) and data["losses"][1:] == ["inf", "nan", "nan"]
+    assert data["curve"][0] == "20.0,20.0" and data["curve"][1:] == [None, None, None]  # step 1 at the top
+    assert data["top"] == format_number(first)
+    last = data["steps"][-1]["after"]
+    assert "nan" in last["text"] and all(0.4 <= w <= 4.0 for w in last["width"])
+    captions = [f["caption"] for f in data["frames"] if f["phase"] == "loss"]
+    assert "diverged" not in captions[0] and all("not finite: the training diverged" in c for c in captions[1:])
+    # The small model's output is nan over the whole plane by then: class 0 (nan > 0 is false), faint.
+    assert data["boundaries"][-1] == "a" * 24 * 24 and len(set(data["boundaries"][0])) > 1
+
+
+def test_a_page_refuses_data_that_is_not_finite():
+    with pytest.raises(ValueError, match="page: its data holds a number that is not finite"):
+        script_json({"width": [1.0, float("nan")]})
+    assert script_json({"end": "</script>"}) == '{"end":"<\\/script>"}'
+
+
 def test_in_jupyter_the_page_is_an_isolated_iframe():
     model, X, y = small()
     stepper = NetworkStepper(model, X, y, loss="mse_loss", optimizer=SGD(model.parameters(), lr=0.1), steps=1)
@@ -327,4 +363,28 @@ def test_the_page_trains_in_chromium(browser, tmp_path):
     WebDriverWait(browser, 5).until(lambda b: text("counter") == "frame 5 of 25")
     browser.find_element(By.ID, "play").click()
     assert text("play").endswith("Play")
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_a_diverged_page_steps_to_its_end_in_chromium(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(diverged().save(tmp_path / "diverged.html").as_uri())
+    browser.get_log("browser")  # what the earlier pages logged
+
+    def text(element_id: str) -> str:
+        return browser.find_element(By.ID, element_id).text
+
+    assert text("counter") == "frame 1 of 33"  # 1 + 4 steps of 3 forward, the loss, 3 backward, the update
+    for _ in range(2):
+        browser.find_element(By.ID, "train-step").click()
+    assert text("counter") == "frame 17 of 33" and text("loss-now") == "after 2 steps: inf"
+    body = browser.find_element(By.TAG_NAME, "body")
+    for _ in range(4):  # back to step 2's loss frame (frame 13)
+        body.send_keys(Keys.ARROW_LEFT)
+    assert text("phase") == "loss" and "inf. It is not finite: the training diverged" in text("caption")
+    body.send_keys(Keys.END)
+    assert text("counter") == "frame 33 of 33" and text("loss-now") == "after 4 steps: nan"
+    assert browser.find_element(By.ID, "curve-line").get_attribute("points") == "20.0,20.0"  # step 1's loss alone
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
