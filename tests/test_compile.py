@@ -519,5 +519,25 @@ def test_numbers_run_eagerly_where_compile_refuses_when_asked():
     model.halve = False  # now compile takes it: the next call is traced and runs compiled
     assert compiled.numbers(points, eager_fallback=True) == [[2.5, math.tanh(2.5)], [-1.5, math.tanh(-1.5)]]
     assert repr(compiled).endswith("1 trace(s))")
-    with pytest.raises(TypeError, match="arguments must be numbers"):  # other errors are not swallowed
+
+
+def test_numbers_run_eagerly_for_every_refusal_of_compile_and_raise_eagers_errors():
+    @chainrule.op("cube")
+    def cube(x):
+        return x**3, (3 * x**2,)
+
+    unknown = chainrule.compile(lambda x: cube(x) * 2.0)  # an op compile does not know
+    assert unknown.numbers([1.5, -2.0], eager_fallback=True) == [6.75, -16.0]  # 2 · 1.5³ and 2 · (-2)³
+    root = chainrule.compile(lambda x: x ** (1 / 3))  # an exponent compile cannot read back
+    assert root.numbers([8.0], eager_fallback=True) == [8.0 ** (1 / 3)]
+    model = MLP(2, [3, 1], seed=0)
+    with chainrule.no_grad():  # no graph, so no trace: eager
+        inside = chainrule.compile(model).numbers([[0.5, -1.0]], eager_fallback=True)
+    assert inside == [[v.data for v in model([0.5, -1.0])]]
+    with pytest.raises(TypeError, match="arguments must be numbers"):  # without the fallback: compile's error
+        chainrule.compile(model).numbers([[{}, 1.0]])
+    with pytest.raises(TypeError) as err:  # with it: the eager model's own error
         chainrule.compile(model).numbers([[{}, 1.0]], eager_fallback=True)
+    assert "compile" not in str(err.value)
+    with pytest.raises(ValueError, match="expected 2 inputs, got 1"):  # a wrong sample: the eager error, as always
+        chainrule.compile(model).numbers([[1.0, 2.0], [1.0]], eager_fallback=True)

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from chainrule import Value
+from chainrule import Value, no_grad
 from chainrule.micrograd import nn as micro
 from chainrule.nn import History, Module
 from chainrule.plot import decision_boundary, loss_curve
@@ -117,10 +117,13 @@ class Kinked(Plane):
 
 def test_decision_boundary_of_a_model_compile_refuses_and_of_micrograds_mlp():
     X, y = [[-1.0, -1.0], [1.0, 1.0], [0.0, 0.5]], [0, 1, 0]
-    fig = decision_boundary(Kinked((1.0, 0.0, -0.25)), X, y, resolution=12)
-    for x1 in (-1.1, -0.5, 0.1, 0.4, 0.6, 1.1):
-        for x2 in (-1.0, 0.0, 1.0):
-            assert region_at(fig, x1, x2) == (1 if x1 > 0.25 else 0), (x1, x2)
+    with no_grad():  # compile traces with a graph, so inside no_grad the grid runs eagerly too
+        figs = [decision_boundary(Plane((1.0, 0.0, -0.25)), X, y, resolution=12)]
+    figs.append(decision_boundary(Kinked((1.0, 0.0, -0.25)), X, y, resolution=12))
+    for fig in figs:
+        for x1 in (-1.1, -0.5, 0.1, 0.4, 0.6, 1.1):
+            for x2 in (-1.0, 0.0, 1.0):
+                assert region_at(fig, x1, x2) == (1 if x1 > 0.25 else 0), (x1, x2)
     random.seed(3)
     model = micro.MLP(2, [4, 1])  # its one output comes alone, not in a list
     fig = decision_boundary(model, X, y, resolution=30)

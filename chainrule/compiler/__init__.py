@@ -131,16 +131,18 @@ class Compiled:
         bit. Nothing is kept for `backward()`, which still takes the last call before: for
         what is only looked at, such as a model's outputs over a grid of the input plane.
 
-        A target whose code reads a node's number raises `DataDependentError` (a TypeError),
-        as every call does. With `eager_fallback=True` it runs eagerly on each sample instead,
-        under `no_grad`, as `torch.compile` falls back to eager code it cannot capture: the
-        same numbers, at the eager model's speed. Each such call tries the trace again (it
-        costs one eager sample), so a model changed since is compiled when it can be."""
+        Where compile refuses the target, as every call does (TypeError: code that reads a
+        node's number, an op it does not know, an argument it cannot key; RuntimeError: a
+        first call inside `no_grad`), `eager_fallback=True` runs it eagerly on each sample
+        instead, under `no_grad`, as `torch.compile` falls back to eager code it cannot
+        capture: the eager numbers, at the eager model's speed, or the eager model's own
+        error. Each such call tries the trace again (it costs one eager sample), so a model
+        changed since is compiled when it can be."""
         if not samples:
             return []
         try:
             template, rows = self._rows(samples)
-        except DataDependentError:
+        except (TypeError, RuntimeError):
             if not eager_fallback:
                 raise
             return self._eager_numbers(samples)
@@ -154,13 +156,15 @@ class Compiled:
 
     def _eager_numbers(self, samples: Sequence[Any]) -> list[Any]:
         """The target run eagerly on each sample under `no_grad`, its outputs as numbers."""
-        numbers = not self.is_module
         names = argument_names(self.target, 1)
         out: list[Any] = []
         with no_grad():
             for x in samples:
-                _, flat = flatten((x,), numbers)
-                result = self.target(*rebuild((x,), flat, names, [], numbers))
+                if self.is_module:  # a Module takes its sample as it is, as model(x) does
+                    result = self.target(x)
+                else:  # a function of Values gets its numbers as Values, as a traced call does
+                    _, flat = flatten((x,), True)
+                    result = self.target(*rebuild((x,), flat, names, [], True))
                 if isinstance(result, Value):
                     out.append(result.data)
                 else:

@@ -70,8 +70,8 @@ class LiveSession:
         self.mode = "batch"
         self.selected = 0
         self.custom_step: TrainingStep | None = None
-        # The forward pass of activations(), compiled on its first call; None once compile
-        # has refused the model (code reading a node's number, an op it does not know).
+        # The forward pass of activations(), compiled on its first call; eager while compile
+        # refuses the model (code reading a node's number), tried again on each call.
         self._outputs = _LayerOutputs(model, self.layers)
         self._compiled: Compiled = compile(self._outputs)
         self._clear()
