@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .engine import Number, no_grad
+from .compiler import compile
+from .engine import Number
 from .engine.checks import int_at_least
 
 if TYPE_CHECKING:
@@ -63,7 +64,8 @@ def decision_boundary(
     For a model with one output the predicted class is 1 where the output is > 0
     and 0 elsewhere (labels 0/1 or -1/+1 are coloured to match); for k outputs it
     is the index of the largest. The model is evaluated on a `resolution` x
-    `resolution` grid covering the data with a margin, under `no_grad`; each class's
+    `resolution` grid covering the data with a margin, as `chainrule.compile`'s code (the
+    eager forward pass's numbers; eager for a model compile refuses), keeping no graph; each class's
     region is filled between the grid points (contours of the outputs, not squares),
     and a black line marks where the prediction changes.
 
@@ -81,8 +83,11 @@ def decision_boundary(
     int_at_least(resolution, 2, "decision_boundary", "resolution")
     gx = _axis([float(row[0]) for row in X], resolution)
     gy = _axis([float(row[1]) for row in X], resolution)
-    with no_grad():
-        outputs = [[[o.data for o in model([a, b])] for a in gx] for b in gy]
+    # The grid runs as chainrule.compile's code: the eager numbers to the bit (eager for a model
+    # compile refuses). One output may come as a list of one or, from micrograd's MLP, alone.
+    flat = compile(model).numbers([[a, b] for b in gy for a in gx], eager_fallback=True)
+    cells: list[list[float]] = [list(out) if isinstance(out, (list, tuple)) else [out] for out in flat]
+    outputs = [cells[r * len(gx) : (r + 1) * len(gx)] for r in range(len(gy))]
     single = len(outputs[0][0]) == 1
     colors = [(1 if label > 0 else 0) if single else int(label) for label in y]
     k = max(2 if single else len(outputs[0][0]), max(colors) + 1)

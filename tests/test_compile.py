@@ -491,3 +491,53 @@ def test_numbers_raise_as_eager_and_learn_a_new_slope():
     assert "log" in str(err.value) and w.data == -2.0 and w.grad == 0.0
     leaky = chainrule.compile(lambda x: (w * x).leaky_relu(0.1))
     assert leaky.numbers([-1.0, 1.0, 3.0]) == [2.0, (w * 1.0).leaky_relu(0.1).data, (w * 3.0).leaky_relu(0.1).data]
+
+
+class Halving(chainrule.nn.Module):
+    """One weight; while `halve` is on, it halves a positive z, so its graph reads z's number."""
+
+    def __init__(self, halve: bool) -> None:
+        self.w, self.halve = Value(2.0, "w"), halve
+
+    def forward(self, x):
+        z = self.w * x[0] + x[1]
+        return [z * 0.5 if self.halve and z.data > 0 else z, z.tanh()]
+
+
+def test_numbers_run_eagerly_where_compile_refuses_when_asked():
+    fn = chainrule.compile(branchy)
+    with pytest.raises(TypeError, match="may depend on the data"):
+        fn.numbers([1.5, -2.0])
+    assert fn.numbers([1.5, -2.0], eager_fallback=True) == [3.0, -6.0]  # 1.5 · 2 and -2 · 3
+    pair = chainrule.compile(lambda xs: (xs[0] * 2.0, xs[1]) if xs[0].data > 0 else (xs[1], xs[0]))
+    assert pair.numbers([[1.0, 5.0], [-1.0, 4.0]], eager_fallback=True) == [(2.0, 5.0), (4.0, -1.0)]
+    model = Halving(halve=True)
+    compiled = chainrule.compile(model)
+    points = [[1.0, 0.5], [-1.0, 0.5]]  # z = 2.5 (halved to 1.25) and -1.5
+    assert compiled.numbers(points, eager_fallback=True) == [[1.25, math.tanh(2.5)], [-1.5, math.tanh(-1.5)]]
+    assert repr(compiled).endswith("0 trace(s))") and model.w.grad == 0.0  # eager, and no graph kept
+    model.halve = False  # now compile takes it: the next call is traced and runs compiled
+    assert compiled.numbers(points, eager_fallback=True) == [[2.5, math.tanh(2.5)], [-1.5, math.tanh(-1.5)]]
+    assert repr(compiled).endswith("1 trace(s))")
+
+
+def test_numbers_run_eagerly_for_every_refusal_of_compile_and_raise_eagers_errors():
+    @chainrule.op("cube")
+    def cube(x):
+        return x**3, (3 * x**2,)
+
+    unknown = chainrule.compile(lambda x: cube(x) * 2.0)  # an op compile does not know
+    assert unknown.numbers([1.5, -2.0], eager_fallback=True) == [6.75, -16.0]  # 2 · 1.5³ and 2 · (-2)³
+    root = chainrule.compile(lambda x: x ** (1 / 3))  # an exponent compile cannot read back
+    assert root.numbers([8.0], eager_fallback=True) == [8.0 ** (1 / 3)]
+    model = MLP(2, [3, 1], seed=0)
+    with chainrule.no_grad():  # no graph, so no trace: eager
+        inside = chainrule.compile(model).numbers([[0.5, -1.0]], eager_fallback=True)
+    assert inside == [[v.data for v in model([0.5, -1.0])]]
+    with pytest.raises(TypeError, match="arguments must be numbers"):  # without the fallback: compile's error
+        chainrule.compile(model).numbers([[{}, 1.0]])
+    with pytest.raises(TypeError) as err:  # with it: the eager model's own error
+        chainrule.compile(model).numbers([[{}, 1.0]], eager_fallback=True)
+    assert "compile" not in str(err.value)
+    with pytest.raises(ValueError, match="expected 2 inputs, got 1"):  # a wrong sample: the eager error, as always
+        chainrule.compile(model).numbers([[1.0, 2.0], [1.0]], eager_fallback=True)

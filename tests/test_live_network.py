@@ -326,7 +326,8 @@ def test_the_grid_runs_compiled_to_the_bit_and_eagerly_where_compile_refuses():
         session = live.session
         grid = [[-2.0 + 0.2 * c, 1.5 - 0.25 * r] for r in range(12) for c in range(21)]
         assert session.activations(grid) == eager_outputs([layer for _, layer in session.layers], grid)
-        assert (session._compiled is None) == (net is clipped)  # compile refused only the clipped one
+        traces = 0 if net is clipped else 1  # compile refused only the clipped one, which runs eagerly
+        assert repr(session._compiled).endswith(f"{traces} trace(s))")
     # A setting changed on the model (its parameters the same) is traced again, as compile does.
     session = LiveNetwork(model, X, y, loss="hinge_loss", optimizer=SGD(model.parameters(), lr=0.1)).session
     before = session.activations(grid)
@@ -374,6 +375,18 @@ def test_save_writes_the_steps_so_far_as_the_network_page(tmp_path):
     live.step()
     with pytest.raises(ValueError, match="learning rate"):
         live.save(tmp_path / "mixed.html")
+
+
+def test_a_diverged_session_saves_a_page_with_strict_json(tmp_path):
+    X, y = moons()
+    model = MLP(2, [4, 3, 1], activation="tanh", seed=4)
+    live = LiveNetwork(model, X, y, loss="mse_loss", optimizer=SGD(model.parameters(), lr=1e300))
+    live.step(5)  # stops at the first loss that is not finite
+    assert live.session.diverged and 1 < live.session.steps < 5
+    page = live.save(tmp_path / "diverged.html").read_text(encoding="utf-8")
+    text = re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.DOTALL)[1]
+    data = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in the page's data"))
+    assert data["losses"] == [f"{v:.4g}" for v in live.history.loss] and not math.isfinite(live.history.loss[-1])
 
 
 # -- play and pause --------------------------------------------------------------------

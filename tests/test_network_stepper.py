@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import html
 import json
+import random
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from chainrule.data import make_moons
-from chainrule.nn import MLP
+from chainrule.data import make_moons, make_spiral
+from chainrule.nn import MLP, Neuron
 from chainrule.notation import format_number
 from chainrule.optim import SGD, Adam
 from chainrule.viz import NetworkStepper, save_network_stepper
+from chainrule.viz.pages import script_json
 from tests.browser import chromium
 
 
@@ -167,6 +169,88 @@ def test_a_moons_page_is_offline_and_under_3_mb(tmp_path):
     assert len(data["panel"]["points"]) == 100
 
 
+def boundary_letters(model: Any, samples: list[list[float]], threshold: float) -> str:
+    """The boundary as the page's docstring defines it, from the eager forward pass: 24 x 24
+    cells over the data with a 10% margin, row by row from the top; per cell the class (the
+    output above `threshold`, or the largest output) and its margin (distance to the threshold,
+    or to the runner-up) in four levels cut at 0.25, 0.75 and 1.5: 'a'-'d' class 0, 'e'-'h' 1..."""
+    xs, ys = [p[0] for p in samples], [p[1] for p in samples]
+    x0, x1 = min(xs) - 0.1 * (max(xs) - min(xs)), max(xs) + 0.1 * (max(xs) - min(xs))
+    y0, y1 = min(ys) - 0.1 * (max(ys) - min(ys)), max(ys) + 0.1 * (max(ys) - min(ys))
+    letters = ""
+    for r in range(24):
+        for c in range(24):
+            out = [v.data for v in model([x0 + (c + 0.5) * (x1 - x0) / 24, y1 - (r + 0.5) * (y1 - y0) / 24])]
+            if len(out) == 1:
+                cls, margin = int(out[0] > threshold), abs(out[0] - threshold)
+            else:
+                cls = out.index(max(out))
+                margin = out[cls] - max(v for k, v in enumerate(out) if k != cls)
+            level = sum(margin >= cut for cut in (0.25, 0.75, 1.5))
+            letters += "abcdefghijklmnopqrstuvwx"[4 * cls + level]
+    return letters
+
+
+class Clipped(Neuron):
+    """A neuron whose graph depends on its number: compile refuses it, eager runs it."""
+
+    def forward(self, x: Any, input_data: Any = None) -> Any:
+        out = super().forward(x)
+        return out * 0.5 if out.data > 0.2 else out
+
+
+@pytest.mark.parametrize("case", ["tanh", "clipped", "three classes"])
+def test_each_boundary_is_the_eager_models_to_the_bit(case):
+    X, y = make_moons(40, noise=0.2, seed=5)
+    loss, threshold = "hinge_loss", 0.0
+    model = MLP(2, [6, 1], activation="tanh", seed=7)
+    if case == "clipped":
+        model.layers[0].neurons[2] = Clipped(2, "tanh", random.Random(1))
+    elif case == "three classes":
+        X, y = make_spiral(15, 3, seed=2)
+        model, loss = MLP(2, [8, 3], activation="relu", seed=4), "cross_entropy"
+    before = boundary_letters(model, X, threshold)
+    stepper = NetworkStepper(model, X, y, loss=loss, optimizer=SGD(model.parameters(), lr=0.5), steps=3)
+    boundaries = data_of(stepper.html)["boundaries"]
+    assert boundaries[0] == before and boundaries[-1] == boundary_letters(stepper.model, X, threshold)
+    assert boundaries[-1] != before and len(set(before)) > 1  # it learned, and the plane is not one class
+
+
+def diverged() -> NetworkStepper:
+    """Four steps at lr = 1e300: step 1's loss is finite, its update overflows the weights to
+    inf, and the losses after it are inf, then nan (0 · inf)."""
+    model, X, y = small()
+    return NetworkStepper(model, X, y, loss="mse_loss", optimizer=SGD(model.parameters(), lr=1e300), steps=4)
+
+
+def test_a_diverged_run_still_makes_a_page_with_strict_json():
+    stepper = diverged()
+    match = re.search(r'<script type="application/json" id="data">(.*?)</script>', stepper.html, re.DOTALL)
+    assert match
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in the page's data: its JSON.parse would fail")
+
+    data = json.loads(match.group(1), parse_constant=refuse)
+    model, X, y = small()
+    first = sum((model(x)[0].data - t) ** 2 for x, t in zip(X, y)) / len(X)  # the eager model, before any step
+    assert data["losses"][0] == format_number(first) and data["losses"][1:] == ["inf", "nan", "nan"]
+    assert data["curve"][0] == "20.0,20.0" and data["curve"][1:] == [None, None, None]  # step 1 at the top
+    assert data["top"] == format_number(first)
+    last = data["steps"][-1]["after"]
+    assert "nan" in last["text"] and all(0.4 <= w <= 4.0 for w in last["width"])
+    captions = [f["caption"] for f in data["frames"] if f["phase"] == "loss"]
+    assert "diverged" not in captions[0] and all("not finite: the training diverged" in c for c in captions[1:])
+    # The small model's output is nan over the whole plane by then: class 0 (nan > 0 is false), faint.
+    assert data["boundaries"][-1] == "a" * 24 * 24 and len(set(data["boundaries"][0])) > 1
+
+
+def test_a_page_refuses_data_that_is_not_finite():
+    with pytest.raises(ValueError, match="page: its data holds a number that is not finite"):
+        script_json({"width": [1.0, float("nan")]})
+    assert script_json({"end": "</script>"}) == '{"end":"<\\/script>"}'
+
+
 def test_in_jupyter_the_page_is_an_isolated_iframe():
     model, X, y = small()
     stepper = NetworkStepper(model, X, y, loss="mse_loss", optimizer=SGD(model.parameters(), lr=0.1), steps=1)
@@ -279,4 +363,28 @@ def test_the_page_trains_in_chromium(browser, tmp_path):
     WebDriverWait(browser, 5).until(lambda b: text("counter") == "frame 5 of 25")
     browser.find_element(By.ID, "play").click()
     assert text("play").endswith("Play")
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_a_diverged_page_steps_to_its_end_in_chromium(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(diverged().save(tmp_path / "diverged.html").as_uri())
+    browser.get_log("browser")  # what the earlier pages logged
+
+    def text(element_id: str) -> str:
+        return browser.find_element(By.ID, element_id).text
+
+    assert text("counter") == "frame 1 of 33"  # 1 + 4 steps of 3 forward, the loss, 3 backward, the update
+    for _ in range(2):
+        browser.find_element(By.ID, "train-step").click()
+    assert text("counter") == "frame 17 of 33" and text("loss-now") == "after 2 steps: inf"
+    body = browser.find_element(By.TAG_NAME, "body")
+    for _ in range(4):  # back to step 2's loss frame (frame 13)
+        body.send_keys(Keys.ARROW_LEFT)
+    assert text("phase") == "loss" and "inf. It is not finite: the training diverged" in text("caption")
+    body.send_keys(Keys.END)
+    assert text("counter") == "frame 33 of 33" and text("loss-now") == "after 4 steps: nan"
+    assert browser.find_element(By.ID, "curve-line").get_attribute("points") == "20.0,20.0"  # step 1's loss alone
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

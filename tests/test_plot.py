@@ -1,10 +1,12 @@
 """The plots: what each Figure shows, and the error without matplotlib."""
 
+import random
 import sys
 
 import pytest
 
-from chainrule import Value
+from chainrule import Value, no_grad
+from chainrule.micrograd import nn as micro
 from chainrule.nn import History, Module
 from chainrule.plot import decision_boundary, loss_curve
 
@@ -102,6 +104,37 @@ def test_decision_boundary_of_k_outputs_is_the_argmax():
             if sorted(scores)[-1] - sorted(scores)[-2] > 0.1:  # clear of a boundary
                 assert region_at(fig, a, b) == scores.index(max(scores)), (a, b)
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["class 0", "class 2"]
+
+
+class Kinked(Plane):
+    """Plane's one score, doubled where it is negative: its graph reads the score's number, so
+    compile refuses it and the grid runs eagerly."""
+
+    def forward(self, x):
+        (z,) = super().forward(x)
+        return [z if z.data > 0 else z * 2.0]
+
+
+def test_decision_boundary_of_a_model_compile_refuses_and_of_micrograds_mlp():
+    X, y = [[-1.0, -1.0], [1.0, 1.0], [0.0, 0.5]], [0, 1, 0]
+    with no_grad():  # compile traces with a graph, so inside no_grad the grid runs eagerly too
+        figs = [decision_boundary(Plane((1.0, 0.0, -0.25)), X, y, resolution=12)]
+    figs.append(decision_boundary(Kinked((1.0, 0.0, -0.25)), X, y, resolution=12))
+    for fig in figs:
+        for x1 in (-1.1, -0.5, 0.1, 0.4, 0.6, 1.1):
+            for x2 in (-1.0, 0.0, 1.0):
+                assert region_at(fig, x1, x2) == (1 if x1 > 0.25 else 0), (x1, x2)
+    random.seed(3)
+    model = micro.MLP(2, [4, 1])  # its one output comes alone, not in a list
+    fig = decision_boundary(model, X, y, resolution=30)
+    checked = []
+    for x1 in (-1.1, -0.6, -0.1, 0.4, 0.9):
+        for x2 in (-1.1, -0.6, -0.1, 0.4, 0.9, 1.1):
+            out = model([x1, x2]).data  # the eager forward pass, point by point
+            if abs(out) > 0.05:  # clear of the boundary
+                assert region_at(fig, x1, x2) == (1 if out > 0 else 0), (x1, x2, out)
+                checked.append(out > 0)
+    assert len(checked) >= 20 and any(checked) and not all(checked)  # both classes seen
 
 
 def test_decision_boundary_rejects_bad_input():

@@ -53,7 +53,7 @@ import operator
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from ..engine import Value, backward_steps
+from ..engine import Value, backward_steps, no_grad
 from ..notation import factor, format_number
 from .arguments import argument_names, flatten, rebuild
 from .codegen import Program, RetraceError, generate
@@ -125,14 +125,27 @@ class Compiled:
             rows.append(row)
         return template, rows
 
-    def numbers(self, samples: Sequence[Any]) -> list[Any]:
+    def numbers(self, samples: Sequence[Any], *, eager_fallback: bool = False) -> list[Any]:
         """`batch(samples)` as floats: each output's number where `batch` gives its Value (one
         float, a list or a tuple per sample, as the target returns), the same numbers to the
         bit. Nothing is kept for `backward()`, which still takes the last call before: for
-        what is only looked at, such as a model's outputs over a grid of the input plane."""
+        what is only looked at, such as a model's outputs over a grid of the input plane.
+
+        Where compile refuses the target, as every call does (TypeError: code that reads a
+        node's number, an op it does not know, an argument it cannot key; RuntimeError: a
+        first call inside `no_grad`), `eager_fallback=True` runs it eagerly on each sample
+        instead, under `no_grad`, as `torch.compile` falls back to eager code it cannot
+        capture: the eager numbers, at the eager model's speed, or the eager model's own
+        error. Each such call tries the trace again (it costs one eager sample), so a model
+        changed since is compiled when it can be."""
         if not samples:
             return []
-        template, rows = self._rows(samples)
+        try:
+            template, rows = self._rows(samples)
+        except (TypeError, RuntimeError):
+            if not eager_fallback:
+                raise
+            return self._eager_numbers(samples)
         template, _, tapes = self._tapes(template, rows, [(x,) for x in samples])
         slots = template.program.outputs
         pick = operator.itemgetter(*slots)  # from a tape: one output's number, or a tuple of them
@@ -140,6 +153,24 @@ class Compiled:
             return [pick(tape) for tape in tapes]
         picked = [pick(tape) for tape in tapes] if len(slots) > 1 else [(pick(tape),) for tape in tapes]
         return picked if issubclass(template.returns, tuple) else [list(row) for row in picked]
+
+    def _eager_numbers(self, samples: Sequence[Any]) -> list[Any]:
+        """The target run eagerly on each sample under `no_grad`, its outputs as numbers."""
+        names = argument_names(self.target, 1)
+        out: list[Any] = []
+        with no_grad():
+            for x in samples:
+                if self.is_module:  # a Module takes its sample as it is, as model(x) does
+                    result = self.target(x)
+                else:  # a function of Values gets its numbers as Values, as a traced call does
+                    _, flat = flatten((x,), True)
+                    result = self.target(*rebuild((x,), flat, names, [], True))
+                if isinstance(result, Value):
+                    out.append(result.data)
+                else:
+                    row = [v.data for v in result]
+                    out.append(tuple(row) if isinstance(result, tuple) else row)
+        return out
 
     def _template(self, key: Hashable, args: tuple[Any, ...], flat: list[Any]) -> _Template:
         template = self._programs.get(key)

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from ...compiler import Compiled, compile
-from ...engine import Value, no_grad
+from ...engine import Value
 from ...engine.checks import finite_real, instance_of, is_sequence
 from ...nn import MLP, History, Layer, LayerTerms, Module, collector_paused, grad_norms, layer_terms, resolve_loss
 from ...optim import Optimizer
@@ -70,10 +70,10 @@ class LiveSession:
         self.mode = "batch"
         self.selected = 0
         self.custom_step: TrainingStep | None = None
-        # The forward pass of activations(), compiled on its first call; None once compile
-        # has refused the model (code reading a node's number, an op it does not know).
+        # The forward pass of activations(), compiled on its first call; eager while compile
+        # refuses the model (code reading a node's number), tried again on each call.
         self._outputs = _LayerOutputs(model, self.layers)
-        self._compiled: Compiled | None = compile(self._outputs)
+        self._compiled: Compiled = compile(self._outputs)
         self._clear()
 
     def _clear(self) -> None:
@@ -179,15 +179,9 @@ class LiveSession:
         input side first, as floats: the model's forward pass on the weights as they are now,
         with no graph kept. It runs as `chainrule.compile`'s code, the same numbers to the bit
         as the eager forward pass, which it falls back to for a model compile refuses."""
-        if self._compiled is not None:
-            try:
-                with collector_paused():
-                    numbers: list[list[float]] = self._compiled.numbers(points)
-                return numbers
-            except TypeError:  # compile refused the model: eager from now on (it raises what is wrong)
-                self._compiled = None
-        with no_grad(), collector_paused():
-            return [[v.data for v in self._outputs([Value(x) for x in p])] for p in points]
+        with collector_paused():
+            numbers: list[list[float]] = self._compiled.numbers(points, eager_fallback=True)
+        return numbers
 
     def initial_copies(self) -> tuple[Module, Optimizer]:
         """Fresh deep copies of the model and optimizer as they were when the session was made."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from ...nn import LayerTerms
 from ...notation import factor, format_number
-from ..network.recording import GRID, sum_text
+from ..network.recording import GRID, boundary_cell, sum_text
 from ..network.view import edge_width, weight_color
 from .session import LiveSession
 
@@ -244,22 +244,10 @@ def _grid(session: LiveSession, plane: Plane) -> tuple[dict[str, str], str]:
                 heatmaps[f"n{i}_{k}"] = "".join(_level(v, scale) for v in column)
     last = len(outputs[0]) - session.layers[-1][1].nout
     threshold = 0.5 if session.loss_name == "mse_loss" else 0.0
-    return heatmaps, "".join(_boundary_cell(cell[last:], threshold) for cell in outputs)
+    return heatmaps, "".join(boundary_cell(cell[last:], threshold) for cell in outputs)
 
 
 def _level(v: float, scale: float) -> str:
     if not math.isfinite(v):
         return "a" if v < 0 else "u"  # nan: the positive end, as inf
     return chr(_MIDDLE + round(LEVELS * v / scale))
-
-
-def _boundary_cell(out: list[float], threshold: float) -> str:
-    if len(out) == 1:
-        cls, margin = int(out[0] > threshold), abs(out[0] - threshold)
-    else:
-        ranked = sorted(((v, -q) for q, v in enumerate(out)), reverse=True)
-        cls, margin = -ranked[0][1], ranked[0][0] - ranked[1][0]
-    level = 0 if margin < 0.25 else 1 if margin < 0.75 else 2 if margin < 1.5 else 3
-    if margin != margin:  # nan
-        level = 0
-    return chr(ord("a") + 4 * min(cls, 5) + level)

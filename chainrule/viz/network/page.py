@@ -22,6 +22,7 @@ script only shows them. Its files are `chainrule/viz/pages/assets/network.*`.
 from __future__ import annotations
 
 import html
+import math
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -118,9 +119,10 @@ def _frames(
             )
             end = "forward" if i == n - 1 else ""
             frames.append(_frame("forward", s, i, caption, r.forward_lines[i], end=end, focus=f"n{i}_0"))
-        frames.append(
-            _frame("loss", s, n, f"Step {s + 1}: the loss over the batch, {loss_name} = {format_number(r.loss)}.", [])
-        )
+        caption = f"Step {s + 1}: the loss over the batch, {loss_name} = {format_number(r.loss)}."
+        if not math.isfinite(r.loss):
+            caption += " It is not finite: the training diverged (a smaller learning rate may help)."
+        frames.append(_frame("loss", s, n, caption, []))
         for i in reversed(range(n)):
             name = layers[i][0]
             caption = f"Step {s + 1}, backward pass: {name}'s δ = dLoss/dz, " + (
@@ -157,14 +159,19 @@ def _frame(
 def _page(run: Recording, panel: dict[str, Any] | None) -> str:
     model, layers, records, boundaries = run.model, run.layers, run.records, run.boundaries
     loss_name, sample = run.loss_name, run.sample
-    scale = max(abs(w) for r in records for w in r.w_before + r.w_after) or 1.0
+    # The scales and the curve come from the finite numbers: a diverged run's nan and inf are
+    # shown as text ("nan", "inf"), drawn as the thinnest arrows, and left off the curve (None).
+    scale = max((abs(w) for r in records for w in r.w_before + r.w_after if math.isfinite(w)), default=0.0) or 1.0
     steps = [_step_data(r, scale) for r in records]
     widest = _widest(records)
     svg = network_graph(model, widest.__getitem__, None, subtitle=f"values for sample {sample}", svg_ids=True)
     frames = _frames(layers, records, loss_name, sample)
-    top = max(r.loss for r in records) or 1.0
-    curve = [
-        f"{20 + 260 * s / max(len(records) - 1, 1):.1f},{150 - 130 * r.loss / top:.1f}" for s, r in enumerate(records)
+    top = max((r.loss for r in records if math.isfinite(r.loss)), default=0.0) or 1.0
+    curve = [  # a point per step, None where the loss is not finite
+        f"{20 + 260 * s / max(len(records) - 1, 1):.1f},{150 - 130 * r.loss / top:.1f}"
+        if math.isfinite(r.loss)
+        else None
+        for s, r in enumerate(records)
     ]
     data = {
         "frames": frames,
@@ -194,7 +201,7 @@ def _step_data(r: StepRecord, scale: float) -> dict[str, Any]:
     def edges(ws: list[float]) -> dict[str, Any]:
         return {
             "text": [format_number(w) for w in ws],
-            "width": [edge_width(w, scale) for w in ws],
+            "width": [edge_width(w, scale) if math.isfinite(w) else edge_width(0.0, scale) for w in ws],
             "color": [weight_color(w) for w in ws],
         }
 

@@ -3,7 +3,7 @@ model, data, loss and optimizer, trains copies of the model and optimizer step b
 (`record_run`) and keeps, for each step, every number the page will show (as text), read
 from the engine: `layer_terms` for z, a, δ and the gradients, the parameters before and
 after `optimizer.step()`, the loss, and for 2-D inputs the model's predictions over a grid
-(the decision boundary). The page computes nothing, and the model goes no further than here.
+(the decision boundary, compiled). The page computes nothing, and the model goes no further than here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...engine import Value, no_grad
+from ...compiler import Compiled, compile
+from ...engine import Value
 from ...engine.checks import instance_of, is_index, is_sequence, positive_int
 from ...nn import Layer, LayerTerms, Module, layer_terms, resolve_loss
 from ...notation import factor, format_number
@@ -24,6 +25,7 @@ __all__ = [
     "GRID",
     "Recording",
     "StepRecord",
+    "boundary_cell",
     "check_samples",
     "copy_training",
     "grid_predictor",
@@ -240,7 +242,9 @@ def grid_predictor(
     threshold: float,
 ) -> tuple[Callable[[Module], str], tuple[float, float, float, float]]:
     """A function giving a model's predicted class and confidence over a GRID x GRID grid
-    covering the data (one letter per cell, row by row from the top), and the grid's bounds."""
+    covering the data (one letter per cell, row by row from the top), and the grid's bounds.
+    The model runs over the grid as `chainrule.compile`'s code (`Compiled.numbers`): the eager
+    forward pass's numbers to the bit, and eager itself for a model compile refuses."""
     xs, ys = [p[0] for p in X], [p[1] for p in X]
     pad_x, pad_y = 0.1 * (max(xs) - min(xs) or 1.0), 0.1 * (max(ys) - min(ys) or 1.0)
     x0, x1, y0, y1 = min(xs) - pad_x, max(xs) + pad_x, min(ys) - pad_y, max(ys) + pad_y
@@ -248,21 +252,28 @@ def grid_predictor(
         [x0 + (c + 0.5) * (x1 - x0) / GRID, y1 - (r + 0.5) * (y1 - y0) / GRID] for r in range(GRID) for c in range(GRID)
     ]
 
+    compiled: list[Compiled] = []  # the model last given, compiled: each step's boundary reuses its trace
+
     def predict(model: Module) -> str:
-        with no_grad():
-            return "".join(_cell(model(p), threshold) for p in points)
+        if not compiled or compiled[0].target is not model:
+            compiled[:] = [compile(model)]
+        outputs = compiled[0].numbers(points, eager_fallback=True)  # eager where compile refuses the model
+        return "".join(boundary_cell(out if isinstance(out, list) else [out], threshold) for out in outputs)
 
     return predict, (x0, x1, y0, y1)
 
 
-def _cell(out: list[Value], threshold: float) -> str:
-    """A cell's letter: 'a'-'d' for class 0 (faint to strong), 'e'-'h' class 1, and so on."""
+def boundary_cell(out: list[float], threshold: float) -> str:
+    """A cell of a decision boundary, from the model's outputs there: its class (one output:
+    above `threshold` or not; several: the largest) and how clearly it wins (the margin, to
+    the threshold or the runner-up) in four levels, cut at 0.25, 0.75 and 1.5. One letter:
+    'a'-'d' for class 0 (faint to strong), 'e'-'h' class 1, and so on; a nan margin is faint."""
     if len(out) == 1:
-        cls, margin = int(out[0].data > threshold), abs(out[0].data - threshold)
+        cls, margin = int(out[0] > threshold), abs(out[0] - threshold)
     else:
-        data = sorted(((v.data, -k) for k, v in enumerate(out)), reverse=True)
-        cls, margin = -data[0][1], data[0][0] - data[1][0]
-    level = 0 if margin < 0.25 else 1 if margin < 0.75 else 2 if margin < 1.5 else 3
+        ranked = sorted(((v, -k) for k, v in enumerate(out)), reverse=True)
+        cls, margin = -ranked[0][1], ranked[0][0] - ranked[1][0]
+    level = 0 if margin < 0.25 or margin != margin else 1 if margin < 0.75 else 2 if margin < 1.5 else 3
     return chr(ord("a") + 4 * min(cls, 5) + level)
 
 

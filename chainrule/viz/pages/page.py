@@ -61,8 +61,13 @@ def svg_height_px(svg: str) -> float:
 
 def script_json(data: Any) -> str:
     """`data` as JSON a page's <script> can hold: compact, and "</" written "<\\/" (which JSON
-    allows), so no string in it can end the element early."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    allows), so no string in it can end the element early. A number that is not finite is
+    refused (ValueError): JSON has none, and the page's JSON.parse would fail on it."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError as error:
+        raise ValueError(f"page: its data holds a number that is not finite (JSON has none): {error}") from None
+    return text.replace("</", "<\\/")
 
 
 def text_width(text: str) -> float:

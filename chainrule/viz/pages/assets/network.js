@@ -120,9 +120,10 @@
       $("boundary-when").textContent = b === 0 ? "before training" : "after step " + b;
     }
     const known = ["loss", "backward", "update"].includes(f.phase) ? f.step + 1 : f.step;
-    $("curve-line").setAttribute("points", D.curve.slice(0, known).join(" "));
+    const points = D.curve.slice(0, known).filter((point) => point !== null); // null: a loss not finite
+    $("curve-line").setAttribute("points", points.join(" "));
     $("curve-dots").replaceChildren();
-    for (const point of D.curve.slice(0, known)) {
+    for (const point of points) {
       const [x, y] = point.split(",");
       $("curve-dots").insertAdjacentHTML("beforeend", `<circle cx="${x}" cy="${y}" r="2.5"></circle>`);
     }
