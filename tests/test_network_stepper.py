@@ -217,8 +217,9 @@ def test_each_boundary_is_the_eager_models_to_the_bit(case):
 
 
 def diverged() -> NetworkStepper:
-    """Four steps at lr = 1e300: step 1's loss is finite, its update overflows the weights to
-    inf, and the losses after it are inf, then nan (0 · inf)."""
+    """Four steps at lr = 1e300: step 1's loss is finite and its update takes the weights to
+    about 1e300; step 2's loss overflows to inf and its update leaves inf and nan weights; the
+    losses after it are nan."""
     model, X, y = small()
     return NetworkStepper(model, X, y, loss="mse_loss", optimizer=SGD(model.parameters(), lr=1e300), steps=4)
 
