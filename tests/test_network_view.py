@@ -6,6 +6,7 @@ from `named_parameters()`, never from the drawing code.
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -16,6 +17,7 @@ from chainrule.nn import MLP, mse_loss
 from chainrule.notation import format_number
 from chainrule.viz import draw_network
 from chainrule.viz.graph import render_svg
+from chainrule.viz.network.view import edge_width
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_TITLE = "{http://www.w3.org/1999/xlink}title"
@@ -103,6 +105,16 @@ def test_edge_colour_is_the_sign_and_width_the_size():
     legend = " ".join(t.text or "" for t in picture.root.find(f"{SVG}g").findall(f"{SVG}text"))
     assert "positive weight" in legend and "negative weight" in legend
     assert format_number(max(abs(w) for w in weights.values())) in legend
+
+
+def test_a_weight_that_is_not_finite_is_drawn_thinnest():
+    assert [edge_width(w, 2.0) for w in (0.0, 1.0, -2.0, 5.0)] == [0.4, 2.2, 4.0, 4.0]  # 0.4 + 3.6 · min(|w|/2, 1)
+    assert [edge_width(w, 2.0) for w in (math.nan, math.inf, -math.inf)] == [0.4, 0.4, 0.4]
+    model = MLP(2, [3, 1], seed=4)
+    model.layers[0].neurons[1].w[0].data = math.nan  # as a diverged run leaves it
+    model.layers[1].neurons[0].w[2].data = math.inf
+    picture = Picture(render_svg(draw_network(model)))
+    assert picture.stroke("x0->n0_1")[1] == picture.stroke("n0_2->n1_0")[1] == 0.4
 
 
 def by_hand(

@@ -158,7 +158,7 @@ def _edges(session: LiveSession, terms: list[LayerTerms] | None, done: bool) -> 
                     "w": number(w.data),
                     "text": format_number(w.data),
                     "color": weight_color(w.data),
-                    "width": edge_width(w.data, scale) if math.isfinite(w.data) else 0.4,
+                    "width": edge_width(w.data, scale),
                     "grad": None,
                 }
                 head = f"{name}.neurons.{k}.w.{j} = {format_number(w.data)}"

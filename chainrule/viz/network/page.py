@@ -201,7 +201,7 @@ def _step_data(r: StepRecord, scale: float) -> dict[str, Any]:
     def edges(ws: list[float]) -> dict[str, Any]:
         return {
             "text": [format_number(w) for w in ws],
-            "width": [edge_width(w, scale) if math.isfinite(w) else edge_width(0.0, scale) for w in ws],
+            "width": [edge_width(w, scale) for w in ws],
             "color": [weight_color(w) for w in ws],
         }
 

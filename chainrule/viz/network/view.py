@@ -14,6 +14,7 @@ A scalar drawing (`draw_dot`) of `MLP(2, [16, 16, 1])` has thousands of boxes; t
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -86,8 +87,9 @@ def weight_color(w: float) -> str:
 
 
 def edge_width(w: float, scale: float) -> float:
-    """An arrow's width in points, from 0.4 for w = 0 to 4 for |w| = scale (the largest |w|)."""
-    share = min(abs(w) / scale, 1.0) if scale > 0 else 0.0
+    """An arrow's width in points, from 0.4 for w = 0 to 4 for |w| = scale (the largest |w|);
+    a weight that is not finite (a diverged run's nan or inf) gets the thinnest, 0.4."""
+    share = min(abs(w) / scale, 1.0) if scale > 0 and math.isfinite(w) else 0.0
     return round(_MIN_WIDTH + (_MAX_WIDTH - _MIN_WIDTH) * share, 2)
 
 
